@@ -1,0 +1,59 @@
+# Finds libtorch for Tunebench. Order: a Torch_DIR or CMAKE_PREFIX_PATH the user gave; else the
+# torch wheel in the Tunebench venv (installer/setup.sh puts it outside the repository); else
+# whatever `python3` imports. Never Debian's libtorch-dev (see DESIGN.md §6).
+
+set(_tb_home "$ENV{TUNEBENCH_HOME}")
+if(NOT _tb_home)
+  if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
+    set(_tb_home "$ENV{XDG_CACHE_HOME}/tunebench")
+  else()
+    set(_tb_home "$ENV{HOME}/.cache/tunebench")
+  endif()
+endif()
+set(_tb_venv "$ENV{TUNEBENCH_VENV}")
+if(NOT _tb_venv)
+  set(_tb_venv "${_tb_home}/venv")
+endif()
+
+# The Python that parity tests and checks run with: the venv's, else python3.
+if(EXISTS "${_tb_venv}/bin/python")
+  set(TB_VENV_PYTHON "${_tb_venv}/bin/python" CACHE FILEPATH "Python with torch and the reference libs")
+else()
+  find_program(TB_VENV_PYTHON NAMES python3)
+endif()
+
+find_package(Torch QUIET)
+if(NOT Torch_FOUND)
+  set(_tb_pythons "${_tb_venv}/bin/python" python3)
+  foreach(_py IN LISTS _tb_pythons)
+    if(NOT IS_ABSOLUTE "${_py}")
+      find_program(_py_path NAMES ${_py})
+      set(_py "${_py_path}")
+    endif()
+    if(_py AND EXISTS "${_py}")
+      execute_process(
+        COMMAND "${_py}" -c "import torch.utils; print(torch.utils.cmake_prefix_path)"
+        OUTPUT_VARIABLE _torch_prefix OUTPUT_STRIP_TRAILING_WHITESPACE
+        ERROR_QUIET RESULT_VARIABLE _rc)
+      if(_rc EQUAL 0 AND _torch_prefix)
+        message(STATUS "Tunebench: libtorch from the torch wheel of ${_py}")
+        list(APPEND CMAKE_PREFIX_PATH "${_torch_prefix}")
+        break()
+      endif()
+    endif()
+  endforeach()
+  find_package(Torch QUIET)
+endif()
+if(NOT Torch_FOUND)
+  message(FATAL_ERROR
+    "libtorch not found. Run installer/setup.sh (it installs the torch wheel into "
+    "${_tb_venv}), or point Torch_DIR / CMAKE_PREFIX_PATH at your own libtorch.")
+endif()
+message(STATUS "Tunebench: libtorch ${Torch_VERSION} at ${Torch_DIR}")
+
+# tb_torch: what our targets link instead of ${TORCH_LIBRARIES}. The wheel's libtorch.so
+# exports a copy of some libstdc++ symbols (std::filesystem, std::chrono::tzdb); when it comes
+# before libstdc++ in the search order our calls bind to that copy, and std::filesystem::
+# remove_all jumps to address 0 (seen with torch 2.11 on Debian 12). libstdc++ goes first.
+add_library(tb_torch INTERFACE)
+target_link_libraries(tb_torch INTERFACE stdc++ ${TORCH_LIBRARIES})

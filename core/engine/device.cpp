@@ -1,0 +1,128 @@
+// Device probe through libtorch (see device.h).
+#include "core/engine/device.h"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "core/common/build_info.h"
+
+#if TB_WITH_CUDA_RUNTIME
+#include <cuda_runtime_api.h>
+#endif
+
+namespace tb {
+namespace {
+
+std::string read_cpu_name() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) {
+        const auto start = line.find_first_not_of(" \t", colon + 1);
+        return start == std::string::npos ? std::string() : line.substr(start);
+      }
+    }
+  }
+  return {};
+}
+
+std::string cuda_version_string(long version) {
+  // CUDA encodes 13.0 as 13000, 12.8 as 12080.
+  return std::to_string(version / 1000) + "." + std::to_string((version % 1000) / 10);
+}
+
+}  // namespace
+
+std::string format_gib(std::int64_t bytes) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(1);
+  out << static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0) << " GiB";
+  return out.str();
+}
+
+std::string DeviceInfo::summary() const {
+  if (cuda_available && !gpus.empty()) {
+    const GpuInfo& gpu = gpus.front();
+    std::string text = "CUDA · " + (gpu.name.empty() ? "GPU 0" : gpu.name);
+    if (gpu.total_memory_bytes > 0) text += " · " + format_gib(gpu.total_memory_bytes);
+    if (gpus.size() > 1) text += " (+" + std::to_string(gpus.size() - 1) + " more)";
+    return text;
+  }
+  std::string text = "CPU · " + std::to_string(cpu_threads) + " threads";
+  if (!cpu_name.empty()) text += " · " + cpu_name;
+  return text;
+}
+
+DeviceInfo probe_device() {
+  DeviceInfo info;
+  info.libtorch_version = TORCH_VERSION;
+  info.cpu_name = read_cpu_name();
+  info.cpu_threads = static_cast<int>(std::thread::hardware_concurrency());
+  info.torch_threads = at::get_num_threads();
+  try {
+    if (at::detail::getCUDAHooks().hasCUDART()) {
+      info.cuda_build_version = cuda_version_string(at::detail::getCUDAHooks().versionCUDART());
+    }
+  } catch (const std::exception&) {
+    // A CPU-only libtorch: no CUDA runtime to report.
+  }
+  try {
+    info.cuda_available = torch::cuda::is_available();
+  } catch (const std::exception&) {
+    info.cuda_available = false;
+  }
+  if (!info.cuda_available) return info;
+
+  const int count = static_cast<int>(torch::cuda::device_count());
+  for (int i = 0; i < count; ++i) {
+    GpuInfo gpu;
+    gpu.index = i;
+#if TB_WITH_CUDA_RUNTIME
+    cudaDeviceProp props{};
+    if (cudaGetDeviceProperties(&props, i) == cudaSuccess) {
+      gpu.name = props.name;
+      gpu.total_memory_bytes = static_cast<std::int64_t>(props.totalGlobalMem);
+      gpu.compute_major = props.major;
+      gpu.compute_minor = props.minor;
+    }
+    int previous = 0;
+    std::size_t free_bytes = 0, total_bytes = 0;
+    if (cudaGetDevice(&previous) == cudaSuccess && cudaSetDevice(i) == cudaSuccess &&
+        cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess) {
+      gpu.free_memory_bytes = static_cast<std::int64_t>(free_bytes);
+    }
+    cudaSetDevice(previous);
+#endif
+    info.gpus.push_back(gpu);
+  }
+  return info;
+}
+
+void to_json(nlohmann::json& out, const GpuInfo& gpu) {
+  out = {{"index", gpu.index},
+         {"name", gpu.name},
+         {"total_memory_bytes", gpu.total_memory_bytes},
+         {"free_memory_bytes", gpu.free_memory_bytes},
+         {"compute_capability", std::to_string(gpu.compute_major) + "." +
+                                    std::to_string(gpu.compute_minor)}};
+}
+
+void to_json(nlohmann::json& out, const DeviceInfo& info) {
+  out = {{"libtorch_version", info.libtorch_version},
+         {"cuda_build_version", info.cuda_build_version},
+         {"cuda_available", info.cuda_available},
+         {"gpus", info.gpus},
+         {"cpu_name", info.cpu_name},
+         {"cpu_threads", info.cpu_threads},
+         {"torch_threads", info.torch_threads},
+         {"summary", info.summary()}};
+}
+
+}  // namespace tb

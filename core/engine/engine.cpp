@@ -1,0 +1,103 @@
+// The engine's worker thread and job queue (see engine.h).
+#include "core/engine/engine.h"
+
+#include "core/common/error.h"
+
+namespace tb {
+
+const char* to_string(JobState state) {
+  switch (state) {
+    case JobState::Running: return "running";
+    case JobState::Finished: return "finished";
+    case JobState::Failed: return "failed";
+    case JobState::Cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+Engine::Engine(EventSink sink) : sink_(std::move(sink)), worker_([this] { run(); }) {}
+
+Engine::~Engine() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    for (Job& job : queue_) job.cancelled = true;
+  }
+  running_cancel_.store(true);
+  wake_.notify_all();
+  worker_.join();
+}
+
+JobId Engine::submit(std::string name, JobFn fn) {
+  std::lock_guard lock(mutex_);
+  const JobId id = next_id_++;
+  queue_.push_back(Job{id, std::move(name), std::move(fn), stopping_});
+  wake_.notify_one();
+  return id;
+}
+
+JobId Engine::submit_device_probe() {
+  return submit("probe device", [](JobContext& ctx) {
+    ctx.emit(DeviceProbed{ctx.id(), probe_device()});
+  });
+}
+
+void Engine::cancel(JobId job) {
+  std::lock_guard lock(mutex_);
+  if (job == running_id_) running_cancel_.store(true);
+  for (Job& queued : queue_) {
+    if (queued.id == job) queued.cancelled = true;
+  }
+}
+
+void Engine::cancel_all() {
+  std::lock_guard lock(mutex_);
+  if (running_id_ != 0) running_cancel_.store(true);
+  for (Job& queued : queue_) queued.cancelled = true;
+}
+
+std::size_t Engine::pending() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size() + (running_id_ != 0 ? 1 : 0);
+}
+
+void Engine::run() {
+  for (;;) {
+    Job job;
+    {
+      // 1. Wait for a job or for shutdown.
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left to report
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      // 2. Mark it running; its cancel flag starts from what was asked while it was queued.
+      running_id_ = job.id;
+      running_cancel_.store(job.cancelled);
+    }
+    run_job(job);
+    std::lock_guard lock(mutex_);
+    running_id_ = 0;
+  }
+}
+
+void Engine::run_job(Job& job) {
+  if (running_cancel_.load()) {
+    sink_(JobStateChanged{job.id, job.name, JobState::Cancelled, {}});
+    return;
+  }
+  sink_(JobStateChanged{job.id, job.name, JobState::Running, {}});
+  JobContext ctx(job.id, running_cancel_, sink_);
+  try {
+    job.fn(ctx);
+    const JobState end = ctx.cancelled() ? JobState::Cancelled : JobState::Finished;
+    sink_(JobStateChanged{job.id, job.name, end, {}});
+  } catch (const Error& e) {
+    sink_(JobStateChanged{job.id, job.name, JobState::Failed, e.what()});
+  } catch (const std::exception& e) {
+    sink_(JobStateChanged{job.id, job.name, JobState::Failed,
+                          std::string("internal error: ") + e.what()});
+  }
+}
+
+}  // namespace tb

@@ -1,0 +1,83 @@
+// Engine: one worker thread and a FIFO job queue. Jobs (probe device now; train, evaluate,
+// generate, import/audit, export as they arrive) run one at a time on the worker and report
+// only through the EventSink. submit() and cancel() never block on a job. The destructor
+// cancels, wakes and joins (after Qt's Mandelbrot RenderThread).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/engine/event.h"
+
+namespace tb {
+
+// What a running job sees: its id, its cancel flag, and the sink.
+class JobContext {
+ public:
+  JobContext(JobId id, const std::atomic<bool>& cancel_flag, const EventSink& sink)
+      : id_(id), cancel_flag_(cancel_flag), sink_(sink) {}
+
+  JobId id() const { return id_; }
+  // Jobs check this between steps and return early when it is set.
+  bool cancelled() const { return cancel_flag_.load(std::memory_order_relaxed); }
+  void emit(const Event& event) const { sink_(event); }
+  void log(std::string text) const { sink_(LogLine{id_, std::move(text)}); }
+
+ private:
+  JobId id_;
+  const std::atomic<bool>& cancel_flag_;
+  const EventSink& sink_;
+};
+
+using JobFn = std::function<void(JobContext&)>;
+
+class Engine {
+ public:
+  explicit Engine(EventSink sink);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Queues a job; returns at once. A job that throws tb::Error ends Failed with that message;
+  // any other exception ends Failed as an internal error. The engine stays alive either way.
+  JobId submit(std::string name, JobFn fn);
+
+  // Queues a device probe; its result arrives as a DeviceProbed event.
+  JobId submit_device_probe();
+
+  // A queued job is dropped (reported Cancelled when its turn comes); a running one has its
+  // cancel flag set. Unknown or finished ids are ignored.
+  void cancel(JobId job);
+  void cancel_all();
+
+  // Jobs queued or running.
+  std::size_t pending() const;
+
+ private:
+  struct Job {
+    JobId id = 0;
+    std::string name;
+    JobFn fn;
+    bool cancelled = false;
+  };
+
+  void run();
+  void run_job(Job& job);
+
+  EventSink sink_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  JobId next_id_ = 1;
+  JobId running_id_ = 0;
+  std::atomic<bool> running_cancel_{false};
+  bool stopping_ = false;
+  std::thread worker_;  // last: started after every member it uses exists
+};
+
+}  // namespace tb

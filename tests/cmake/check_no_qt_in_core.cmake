@@ -1,0 +1,23 @@
+# Fails when any C/C++ source under ROOT includes a Qt header (<QString>, <QtCore/...>, <qglobal.h>,
+# <qcustomplot.h>). Run: cmake -DROOT=core -P this-file.
+if(NOT ROOT OR NOT IS_DIRECTORY "${ROOT}")
+  message(FATAL_ERROR "check_no_qt_in_core: ROOT='${ROOT}' is not a folder")
+endif()
+get_filename_component(ROOT "${ROOT}" ABSOLUTE)
+file(GLOB_RECURSE sources "${ROOT}/*.h" "${ROOT}/*.hpp" "${ROOT}/*.cpp" "${ROOT}/*.cc"
+     "${ROOT}/*.cu" "${ROOT}/*.cuh" "${ROOT}/*.in")
+set(offenders "")
+foreach(src IN LISTS sources)
+  file(STRINGS "${src}" hits REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](Q[A-Z][A-Za-z]*|Qt[A-Za-z]*/|qglobal\\.h|qcustomplot\\.h)")
+  foreach(hit IN LISTS hits)
+    file(RELATIVE_PATH rel "${ROOT}" "${src}")
+    string(STRIP "${hit}" hit)
+    list(APPEND offenders "${rel}: ${hit}")
+  endforeach()
+endforeach()
+list(LENGTH sources count)
+if(offenders)
+  list(JOIN offenders "\n  " listing)
+  message(FATAL_ERROR "Qt includes in ${ROOT} (core must stay Qt-free):\n  ${listing}")
+endif()
+message(STATUS "checked ${count} files under ${ROOT}: no Qt includes")

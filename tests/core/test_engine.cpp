@@ -1,0 +1,172 @@
+// The engine: jobs run in order on one worker thread, submit never blocks, cancel works for
+// queued and running jobs, failures are reported and the engine lives on, shutdown joins.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/common/error.h"
+#include "core/engine/engine.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Collects events from the worker; waits for a job's final state.
+class Recorder {
+ public:
+  tb::EventSink sink() {
+    return [this](const tb::Event& e) {
+      std::lock_guard lock(mutex_);
+      events_.push_back(e);
+      threads_.push_back(std::this_thread::get_id());
+      changed_.notify_all();
+    };
+  }
+  tb::JobStateChanged wait_end(tb::JobId job) {
+    std::unique_lock lock(mutex_);
+    tb::JobStateChanged out;
+    const bool ok = changed_.wait_for(lock, 30s, [&] {
+      for (const auto& e : events_) {
+        const auto* s = std::get_if<tb::JobStateChanged>(&e);
+        if (s != nullptr && s->job == job && s->state != tb::JobState::Running) {
+          out = *s;
+          return true;
+        }
+      }
+      return false;
+    });
+    EXPECT_TRUE(ok) << "job " << job << " did not end";
+    return out;
+  }
+  std::vector<tb::Event> events() {
+    std::lock_guard lock(mutex_);
+    return events_;
+  }
+  std::vector<std::thread::id> threads() {
+    std::lock_guard lock(mutex_);
+    return threads_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<tb::Event> events_;
+  std::vector<std::thread::id> threads_;
+};
+
+TEST(Engine, RunsJobsInOrderOnOneWorkerThread) {
+  Recorder rec;
+  std::vector<int> order;
+  std::thread::id job_thread;
+  {
+    tb::Engine engine(rec.sink());
+    for (int i = 0; i < 5; ++i) {
+      engine.submit("job", [&order, &job_thread, i](tb::JobContext& ctx) {
+        order.push_back(i);
+        job_thread = std::this_thread::get_id();
+        ctx.log("step " + std::to_string(i));
+      });
+    }
+    rec.wait_end(5);
+  }
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_NE(job_thread, std::this_thread::get_id());
+  for (const auto& id : rec.threads()) EXPECT_EQ(id, job_thread) << "sink called off the worker";
+}
+
+TEST(Engine, SubmitDoesNotBlockOnARunningJob) {
+  Recorder rec;
+  tb::Engine engine(rec.sink());
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  const tb::JobId slow = engine.submit("slow", [released](tb::JobContext&) { released.wait(); });
+  const auto before = std::chrono::steady_clock::now();
+  const tb::JobId next = engine.submit("next", [](tb::JobContext&) {});
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 100ms);
+  EXPECT_EQ(engine.pending(), 2u);
+  release.set_value();
+  EXPECT_EQ(rec.wait_end(slow).state, tb::JobState::Finished);
+  EXPECT_EQ(rec.wait_end(next).state, tb::JobState::Finished);
+}
+
+TEST(Engine, CancelQueuedAndRunningJobs) {
+  Recorder rec;
+  tb::Engine engine(rec.sink());
+  std::atomic<int> steps{0};
+  std::atomic<bool> started{false};
+  const tb::JobId loop = engine.submit("loop", [&](tb::JobContext& ctx) {
+    started = true;
+    while (!ctx.cancelled()) {
+      ++steps;
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  bool queued_ran = false;
+  const tb::JobId queued = engine.submit("queued", [&](tb::JobContext&) { queued_ran = true; });
+  while (!started) std::this_thread::sleep_for(1ms);
+  engine.cancel(queued);
+  engine.cancel(loop);
+  EXPECT_EQ(rec.wait_end(loop).state, tb::JobState::Cancelled);
+  EXPECT_EQ(rec.wait_end(queued).state, tb::JobState::Cancelled);
+  EXPECT_FALSE(queued_ran);
+  EXPECT_GT(steps.load(), 0);
+}
+
+TEST(Engine, FailuresAreReportedAndTheEngineLivesOn) {
+  Recorder rec;
+  tb::Engine engine(rec.sink());
+  const tb::JobId user = engine.submit("user", [](tb::JobContext&) {
+    throw tb::Error("column 'answer' not found", {"data.csv", 3, "answer"});
+  });
+  const tb::JobId bug = engine.submit("bug", [](tb::JobContext&) {
+    throw std::logic_error("boom");
+  });
+  const tb::JobId after = engine.submit("after", [](tb::JobContext&) {});
+  const auto u = rec.wait_end(user);
+  EXPECT_EQ(u.state, tb::JobState::Failed);
+  EXPECT_EQ(u.message, "data.csv:3: answer: column 'answer' not found");
+  const auto b = rec.wait_end(bug);
+  EXPECT_EQ(b.state, tb::JobState::Failed);
+  EXPECT_EQ(b.message, "internal error: boom");
+  EXPECT_EQ(rec.wait_end(after).state, tb::JobState::Finished);
+}
+
+TEST(Engine, DestructorCancelsTheRunningJobAndJoins) {
+  Recorder rec;
+  std::atomic<bool> started{false};
+  std::atomic<bool> saw_cancel{false};
+  {
+    tb::Engine engine(rec.sink());
+    engine.submit("forever", [&](tb::JobContext& ctx) {
+      started = true;
+      while (!ctx.cancelled()) std::this_thread::sleep_for(1ms);
+      saw_cancel = true;
+    });
+    while (!started) std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_TRUE(saw_cancel);
+}
+
+TEST(Engine, DeviceProbeArrivesAsAnEvent) {
+  Recorder rec;
+  tb::Engine engine(rec.sink());
+  const tb::JobId job = engine.submit_device_probe();
+  EXPECT_EQ(rec.wait_end(job).state, tb::JobState::Finished);
+  int probes = 0;
+  for (const auto& e : rec.events()) {
+    if (const auto* p = std::get_if<tb::DeviceProbed>(&e)) {
+      ++probes;
+      EXPECT_EQ(p->job, job);
+      EXPECT_FALSE(p->info.libtorch_version.empty());
+      EXPECT_GT(p->info.cpu_threads, 0);
+    }
+  }
+  EXPECT_EQ(probes, 1);
+}
+
+}  // namespace
