@@ -1,0 +1,52 @@
+// EngineBridge (see engine_bridge.h).
+#include "ui/bridge/engine_bridge.h"
+
+#include <QMetaObject>
+
+#include "core/engine/engine.h"
+
+namespace tbui {
+
+namespace {
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+}  // namespace
+
+EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
+  qRegisterMetaType<tb::DeviceInfo>();
+  // Runs on the worker: copy the event and hand it to the GUI thread. If the bridge is gone
+  // before the call runs, Qt drops it (the bridge is the call's context object).
+  engine_ = std::make_unique<tb::Engine>([this](const tb::Event& event) {
+    QMetaObject::invokeMethod(this, [this, event] { dispatch(event); }, Qt::QueuedConnection);
+  });
+}
+
+EngineBridge::~EngineBridge() { engine_.reset(); }
+
+void EngineBridge::probeDevice() { engine_->submit_device_probe(); }
+
+void EngineBridge::dispatch(const tb::Event& event) {
+  std::visit(Overloaded{
+                 [this](const tb::DeviceProbed& e) {
+                   device_ = e.info;
+                   Q_EMIT deviceProbed(e.info);
+                 },
+                 [this](const tb::JobStateChanged& e) {
+                   Q_EMIT jobStateChanged(e.job, QString::fromStdString(e.name),
+                                          QString::fromLatin1(tb::to_string(e.state)),
+                                          QString::fromStdString(e.message));
+                 },
+                 [this](const tb::LogLine& e) {
+                   Q_EMIT logLine(e.job, QString::fromStdString(e.text));
+                 },
+             },
+             event);
+}
+
+}  // namespace tbui

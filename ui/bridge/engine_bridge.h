@@ -1,0 +1,47 @@
+// EngineBridge: owns the core Engine for the GUI. Core events arrive on the engine's worker
+// thread; the bridge copies each one into a queued call, so its signals fire on the GUI thread
+// and carry only copyable values (never tensors or pointers into core).
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <memory>
+#include <optional>
+
+#include "core/engine/device.h"
+#include "core/engine/event.h"
+
+namespace tb {
+class Engine;
+}
+
+namespace tbui {
+
+class EngineBridge : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit EngineBridge(QObject* parent = nullptr);
+  ~EngineBridge() override;  // cancels and joins the worker before anything else goes
+
+  // Starts a device probe on the worker; deviceProbed() follows.
+  void probeDevice();
+  // The last probe's result, if one has arrived.
+  const std::optional<tb::DeviceInfo>& device() const { return device_; }
+
+ Q_SIGNALS:
+  void deviceProbed(const tb::DeviceInfo& info);
+  void jobStateChanged(quint64 job, const QString& name, const QString& state,
+                       const QString& message);
+  void logLine(quint64 job, const QString& text);
+
+ private:
+  void dispatch(const tb::Event& event);  // on the GUI thread
+
+  std::optional<tb::DeviceInfo> device_;
+  std::unique_ptr<tb::Engine> engine_;  // last: destroyed first
+};
+
+}  // namespace tbui
+
+Q_DECLARE_METATYPE(tb::DeviceInfo)

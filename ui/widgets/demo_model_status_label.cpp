@@ -1,0 +1,26 @@
+// DemoModelStatusLabel (see demo_model_status_label.h).
+#include "ui/widgets/demo_model_status_label.h"
+
+#include <QFileInfo>
+
+#include "core/engine/locations.h"
+
+namespace tbui {
+
+DemoModelStatusLabel::DemoModelStatusLabel(QWidget* parent) : QLabel(parent) {
+  setObjectName(QStringLiteral("demoModelStatus"));
+  const QString path =
+      QString::fromStdString(tb::Locations::from_environment().demo_model().string());
+  const QFileInfo file(path);
+  if (file.isFile()) {
+    setText(tr("Demo model ready: %1 (%2 MiB)")
+                .arg(file.fileName())
+                .arg(static_cast<double>(file.size()) / (1024.0 * 1024.0), 0, 'f', 1));
+    setToolTip(path);
+  } else {
+    setText(tr("Demo model missing: run installer/setup.sh"));
+    setToolTip(tr("Expected at %1").arg(path));
+  }
+}
+
+}  // namespace tbui
