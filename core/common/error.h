@@ -38,6 +38,13 @@ class IoError : public Error {
   using Error::Error;
 };
 
+// A file's content is malformed or not what we support (bad header, offsets out of range, an
+// unknown dtype, ...). The message names what is wrong; where() names the file and field.
+class FormatError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Formats "path:line: field: message" from whatever parts are known.
 std::string format_error(const std::string& message, const ErrorLocation& where);
 
