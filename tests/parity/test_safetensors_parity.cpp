@@ -1,6 +1,7 @@
 // safetensors parity with the reference: files written by the Python safetensors library and by
 // transformers' save_pretrained (single and sharded) read back tensor by tensor identical; a file
-// we write reads back in the reference reader with the right values and metadata.
+// we write reads back in the reference reader with the right values and metadata. The
+// reference files come from ctest fixtures (tests/parity/CMakeLists.txt): run through ctest.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -17,7 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kOut = fs::path(TB_TEST_TMP) / "parity_safetensors";
+const fs::path kOut = fs::path(TB_PARITY_OUT) / "safetensors";
+const fs::path kHf = fs::path(TB_PARITY_OUT) / "hf";
 
 int run_python(const std::string& script, const std::string& arg) {
   const std::string cmd = std::string("\"") + TB_VENV_PYTHON + "\" \"" + TB_PARITY_SCRIPTS + "/" +
@@ -37,17 +39,7 @@ nlohmann::json read_json(const fs::path& p) {
   return nlohmann::json::parse(in);
 }
 
-class SafetensorsParity : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    fs::remove_all(kOut);
-    fs::create_directories(kOut);
-    ASSERT_EQ(run_python("make_safetensors_fixtures.py", kOut.string()), 0);
-    ASSERT_EQ(run_python("make_hf_models.py", (kOut / "hf").string()), 0);
-  }
-};
-
-TEST_F(SafetensorsParity, ReferenceFileReadsIdentically) {
+TEST(SafetensorsParity, ReferenceFileReadsIdentically) {
   const tb::SafetensorsFile file(kOut / "mixed.safetensors");
   const auto manifest = read_json(kOut / "mixed.manifest.json");
   EXPECT_EQ(file.header().tensors.size(), manifest["tensors"].size());
@@ -63,10 +55,10 @@ TEST_F(SafetensorsParity, ReferenceFileReadsIdentically) {
   }
 }
 
-TEST_F(SafetensorsParity, TransformersFoldersReadTensorByTensor) {
+TEST(SafetensorsParity, TransformersFoldersReadTensorByTensor) {
   for (const char* model : {"llama", "mistral", "qwen2", "llama-sharded"}) {
     SCOPED_TRACE(model);
-    const fs::path folder = kOut / "hf" / model;
+    const fs::path folder = kHf / model;
     const auto checkpoint = tb::SafetensorsCheckpoint::open_folder(folder);
     const auto manifest = read_json(folder / "manifest.json");
     EXPECT_EQ(checkpoint.names().size(), manifest.size());
@@ -83,10 +75,11 @@ TEST_F(SafetensorsParity, TransformersFoldersReadTensorByTensor) {
   }
 }
 
-TEST_F(SafetensorsParity, OurFileReadsInTheReferenceReader) {
+TEST(SafetensorsParity, OurFileReadsInTheReferenceReader) {
   // Deterministic values; check_written_safetensors.py rebuilds the same and compares.
   const auto base = torch::arange(24, torch::kFloat64).reshape({2, 3, 4}) / 8 - 1;
-  const fs::path path = kOut / "ours.safetensors";
+  fs::create_directories(TB_TEST_TMP);
+  const fs::path path = fs::path(TB_TEST_TMP) / "ours.safetensors";
   tb::write_safetensors(path,
                         {{"a.f32", base.to(torch::kFloat32)},
                          {"b.bf16", base.to(torch::kBFloat16)},

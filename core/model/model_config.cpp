@@ -1,0 +1,256 @@
+// ModelConfig from config.json or GGUF metadata (see model_config.h). Defaults follow
+// transformers' LlamaConfig / MistralConfig / Qwen2Config where a key is absent.
+#include "core/model/model_config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/io/gguf.h"
+
+namespace tb {
+namespace {
+
+struct Family {
+  const char* hf_class;
+  const char* model_type;
+};
+constexpr Family kFamilies[] = {
+    {"LlamaForCausalLM", "llama"}, {"MistralForCausalLM", "mistral"}, {"Qwen2ForCausalLM", "qwen2"}};
+
+std::int64_t get_int(const nlohmann::json& j, const char* key, const std::string& source,
+                     std::optional<std::int64_t> fallback = std::nullopt) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (fallback) return *fallback;
+    throw FormatError("missing required key", {source, 0, key});
+  }
+  if (!it->is_number_integer()) throw FormatError("must be an integer", {source, 0, key});
+  return it->get<std::int64_t>();
+}
+
+double get_double(const nlohmann::json& j, const char* key, const std::string& source, double fallback) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  if (!it->is_number()) throw FormatError("must be a number", {source, 0, key});
+  return it->get<double>();
+}
+
+std::optional<std::int64_t> get_optional_int(const nlohmann::json& j, const char* key,
+                                             const std::string& source) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer()) throw FormatError("must be an integer", {source, 0, key});
+  return it->get<std::int64_t>();
+}
+
+RopeScaling parse_rope_scaling(const nlohmann::json& j, const std::string& source) {
+  RopeScaling s;
+  const auto it = j.find("rope_scaling");
+  if (it == j.end() || it->is_null()) return s;
+  if (!it->is_object()) throw FormatError("must be an object or null", {source, 0, "rope_scaling"});
+  std::string type = it->value("rope_type", it->value("type", std::string("default")));
+  if (type == "default") return s;
+  s.factor = get_double(*it, "factor", source, 1.0);
+  if (type == "linear") {
+    s.type = RopeScalingType::Linear;
+  } else if (type == "llama3") {
+    s.type = RopeScalingType::Llama3;
+    s.low_freq_factor = get_double(*it, "low_freq_factor", source, 1.0);
+    s.high_freq_factor = get_double(*it, "high_freq_factor", source, 4.0);
+    s.original_max_position_embeddings =
+        get_int(*it, "original_max_position_embeddings", source, 8192);
+  } else {
+    throw FormatError("rope scaling \"" + type + "\" is not supported (default, linear, llama3 are)",
+                      {source, 0, "rope_scaling"});
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string supported_architectures() {
+  std::string out;
+  for (const Family& f : kFamilies) out += (out.empty() ? "" : ", ") + std::string(f.hf_class);
+  return out;
+}
+
+void ModelConfig::validate(const std::string& source) const {
+  auto need = [&](bool ok, const char* field, const std::string& what) {
+    if (!ok) throw FormatError(what, {source, 0, field});
+  };
+  need(vocab_size > 0, "vocab_size", "must be positive");
+  need(hidden_size > 0, "hidden_size", "must be positive");
+  need(intermediate_size > 0, "intermediate_size", "must be positive");
+  need(num_layers > 0, "num_hidden_layers", "must be positive");
+  need(num_heads > 0, "num_attention_heads", "must be positive");
+  need(num_kv_heads > 0 && num_heads % num_kv_heads == 0, "num_key_value_heads",
+       "must be positive and divide num_attention_heads");
+  need(head_dim > 0 && head_dim % 2 == 0, "head_dim", "must be positive and even (for RoPE)");
+  need(rms_norm_eps > 0, "rms_norm_eps", "must be positive");
+  need(rope_theta > 0, "rope_theta", "must be positive");
+}
+
+std::int64_t ModelConfig::parameter_count() const {
+  const std::int64_t q = hidden_size * num_heads * head_dim;
+  const std::int64_t kv = 2 * hidden_size * num_kv_heads * head_dim;
+  const std::int64_t o = num_heads * head_dim * hidden_size;
+  const std::int64_t bias = attention_bias ? (num_heads + 2 * num_kv_heads) * head_dim : 0;
+  const std::int64_t mlp = 3 * hidden_size * intermediate_size;
+  const std::int64_t norms = 2 * hidden_size;
+  const std::int64_t block = q + kv + o + bias + mlp + norms;
+  const std::int64_t embed = vocab_size * hidden_size;
+  return num_layers * block + embed + hidden_size + (tie_word_embeddings ? 0 : embed);
+}
+
+ModelConfig config_from_hf_json(const nlohmann::json& j, const std::string& source) {
+  if (!j.is_object()) throw FormatError("config.json must be a JSON object", {source});
+  // 1. The architecture, by class name (or model_type when architectures is absent).
+  std::string arch_class;
+  if (const auto it = j.find("architectures"); it != j.end() && it->is_array() && !it->empty() &&
+                                               (*it)[0].is_string()) {
+    arch_class = (*it)[0].get<std::string>();
+  }
+  const std::string model_type = j.value("model_type", std::string());
+  ModelConfig c;
+  for (const Family& f : kFamilies) {
+    if (arch_class == f.hf_class || (arch_class.empty() && model_type == f.model_type)) {
+      c.architecture = f.model_type;
+    }
+  }
+  if (c.architecture.empty()) {
+    throw FormatError("architecture \"" + (arch_class.empty() ? model_type : arch_class) +
+                          "\" is not supported; supported: " + supported_architectures(),
+                      {source, 0, "architectures"});
+  }
+  // 2. Sizes, with transformers' defaults where optional.
+  c.vocab_size = get_int(j, "vocab_size", source);
+  c.hidden_size = get_int(j, "hidden_size", source);
+  c.intermediate_size = get_int(j, "intermediate_size", source);
+  c.num_layers = get_int(j, "num_hidden_layers", source);
+  c.num_heads = get_int(j, "num_attention_heads", source);
+  c.num_kv_heads = get_int(j, "num_key_value_heads", source, c.num_heads);
+  c.head_dim = get_int(j, "head_dim", source, c.num_heads > 0 ? c.hidden_size / c.num_heads : 0);
+  c.max_position_embeddings = get_int(j, "max_position_embeddings", source, 2048);
+  c.rms_norm_eps = get_double(j, "rms_norm_eps", source, 1e-6);
+  // transformers 5 keeps rope_theta inside rope_parameters; older files have it at the top.
+  double theta = get_double(j, "rope_theta", source, c.architecture == "qwen2" ? 1e6 : 10000.0);
+  if (const auto rp = j.find("rope_parameters"); rp != j.end() && rp->is_object()) {
+    theta = get_double(*rp, "rope_theta", source, theta);
+    c.rope_scaling = parse_rope_scaling(nlohmann::json{{"rope_scaling", *rp}}, source);
+  } else {
+    c.rope_scaling = parse_rope_scaling(j, source);
+  }
+  c.rope_theta = theta;
+  c.tie_word_embeddings = j.value("tie_word_embeddings", false);
+  c.attention_bias = c.architecture == "qwen2" ? true : j.value("attention_bias", false);
+  if (c.architecture != "llama") {
+    const bool use_sliding = j.value("use_sliding_window", c.architecture == "mistral");
+    if (use_sliding) c.sliding_window = get_optional_int(j, "sliding_window", source);
+  }
+  c.bos_token_id = get_optional_int(j, "bos_token_id", source);
+  c.pad_token_id = get_optional_int(j, "pad_token_id", source);
+  if (const auto it = j.find("eos_token_id"); it != j.end() && !it->is_null()) {
+    if (it->is_array()) {
+      for (const auto& e : *it) {
+        if (!e.is_number_integer()) throw FormatError("must be integers", {source, 0, "eos_token_id"});
+        c.eos_token_ids.push_back(e.get<std::int64_t>());
+      }
+    } else {
+      c.eos_token_ids.push_back(get_int(j, "eos_token_id", source));
+    }
+  }
+  c.torch_dtype = j.value("dtype", j.value("torch_dtype", std::string()));
+  c.validate(source);
+  return c;
+}
+
+ModelConfig config_from_hf_file(const std::filesystem::path& config_json) {
+  std::ifstream in(config_json);
+  if (!in) throw IoError("cannot open config.json", {config_json.string()});
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(std::string("not valid JSON: ") + e.what(), {config_json.string()});
+  }
+  return config_from_hf_json(j, config_json.string());
+}
+
+ModelConfig config_from_gguf(const GgufFile& gguf) {
+  const std::string source = gguf.path().string();
+  const GgufValue* arch_value = gguf.find_metadata("general.architecture");
+  if (arch_value == nullptr) throw FormatError("missing general.architecture", {source});
+  const std::string arch = arch_value->as_string("general.architecture");
+  if (arch != "llama" && arch != "qwen2") {
+    throw FormatError("GGUF architecture \"" + arch + "\" is not supported (llama, qwen2 are; "
+                      "Mistral files use llama)", {source, 0, "general.architecture"});
+  }
+  auto get = [&](const std::string& key) -> const GgufValue* { return gguf.find_metadata(arch + "." + key); };
+  auto req_int = [&](const std::string& key) {
+    const GgufValue* v = get(key);
+    if (v == nullptr) throw FormatError("missing required key", {source, 0, arch + "." + key});
+    return v->as_int(arch + "." + key);
+  };
+  ModelConfig c;
+  c.architecture = arch;
+  c.hidden_size = req_int("embedding_length");
+  c.intermediate_size = req_int("feed_forward_length");
+  c.num_layers = req_int("block_count");
+  c.num_heads = req_int("attention.head_count");
+  c.num_kv_heads = get("attention.head_count_kv") ? req_int("attention.head_count_kv") : c.num_heads;
+  c.head_dim = get("attention.key_length") ? req_int("attention.key_length") : c.hidden_size / c.num_heads;
+  c.max_position_embeddings = get("context_length") ? req_int("context_length") : 2048;
+  if (const GgufValue* v = get("attention.layer_norm_rms_epsilon")) c.rms_norm_eps = v->as_float("rms_epsilon");
+  if (const GgufValue* v = get("rope.freq_base")) c.rope_theta = v->as_float("rope.freq_base");
+  else if (arch == "qwen2") c.rope_theta = 1e6;
+  if (const GgufValue* v = get("rope.scaling.type")) {
+    const std::string t = v->as_string("rope.scaling.type");
+    if (t == "linear") {
+      c.rope_scaling.type = RopeScalingType::Linear;
+      c.rope_scaling.factor = get("rope.scaling.factor") ? get("rope.scaling.factor")->as_float("factor") : 1.0;
+    } else if (t != "none") {
+      throw FormatError("rope scaling \"" + t + "\" is not supported", {source, 0, arch + ".rope.scaling.type"});
+    }
+  }
+  c.attention_bias = arch == "qwen2";
+  // 2. The vocabulary: the explicit size, else the token list's length.
+  if (get("vocab_size")) {
+    c.vocab_size = req_int("vocab_size");
+  } else if (const GgufValue* tokens = gguf.find_metadata("tokenizer.ggml.tokens")) {
+    c.vocab_size = static_cast<std::int64_t>(tokens->as_array("tokenizer.ggml.tokens").size());
+  }
+  c.tie_word_embeddings = gguf.find_tensor("output.weight") == nullptr;
+  if (const GgufValue* v = gguf.find_metadata("tokenizer.ggml.bos_token_id")) c.bos_token_id = v->as_int("bos");
+  if (const GgufValue* v = gguf.find_metadata("tokenizer.ggml.eos_token_id")) c.eos_token_ids.push_back(v->as_int("eos"));
+  if (const GgufValue* v = gguf.find_metadata("tokenizer.ggml.padding_token_id")) c.pad_token_id = v->as_int("pad");
+  c.validate(source);
+  return c;
+}
+
+void to_json(nlohmann::json& out, const ModelConfig& c) {
+  static const char* kScaling[] = {"none", "linear", "llama3"};
+  out = {{"architecture", c.architecture},
+         {"vocab_size", c.vocab_size},
+         {"hidden_size", c.hidden_size},
+         {"intermediate_size", c.intermediate_size},
+         {"num_layers", c.num_layers},
+         {"num_heads", c.num_heads},
+         {"num_kv_heads", c.num_kv_heads},
+         {"head_dim", c.head_dim},
+         {"max_position_embeddings", c.max_position_embeddings},
+         {"rms_norm_eps", c.rms_norm_eps},
+         {"rope_theta", c.rope_theta},
+         {"rope_scaling", {{"type", kScaling[static_cast<int>(c.rope_scaling.type)]},
+                           {"factor", c.rope_scaling.factor}}},
+         {"tie_word_embeddings", c.tie_word_embeddings},
+         {"attention_bias", c.attention_bias},
+         {"parameter_count", c.parameter_count()}};
+  if (c.sliding_window) out["sliding_window"] = *c.sliding_window;
+}
+
+}  // namespace tb

@@ -1,0 +1,63 @@
+// ModelConfig: the shape of a Llama-family decoder (Llama, Mistral, Qwen2), read from a Hugging
+// Face config.json or from GGUF metadata (llama.*, qwen2.*). An unsupported architecture is an
+// error that names it and lists what is supported.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace tb {
+
+class GgufFile;
+
+enum class RopeScalingType { None, Linear, Llama3 };
+
+struct RopeScaling {
+  RopeScalingType type = RopeScalingType::None;
+  double factor = 1.0;
+  double low_freq_factor = 1.0;   // llama3
+  double high_freq_factor = 4.0;  // llama3
+  std::int64_t original_max_position_embeddings = 8192;  // llama3
+};
+
+struct ModelConfig {
+  std::string architecture;  // "llama", "mistral" or "qwen2"
+  std::int64_t vocab_size = 0;
+  std::int64_t hidden_size = 0;
+  std::int64_t intermediate_size = 0;
+  std::int64_t num_layers = 0;
+  std::int64_t num_heads = 0;
+  std::int64_t num_kv_heads = 0;
+  std::int64_t head_dim = 0;
+  std::int64_t max_position_embeddings = 0;
+  double rms_norm_eps = 1e-6;
+  double rope_theta = 10000.0;
+  RopeScaling rope_scaling;
+  bool tie_word_embeddings = false;
+  bool attention_bias = false;  // q/k/v biases (Qwen2)
+  std::optional<std::int64_t> sliding_window;
+  std::optional<std::int64_t> bos_token_id;
+  std::vector<std::int64_t> eos_token_ids;
+  std::optional<std::int64_t> pad_token_id;
+  std::string torch_dtype;  // as saved ("float32", "bfloat16", ...); empty if unknown
+
+  // Checks the numbers fit together (heads divide, sizes positive); throws tb::FormatError.
+  void validate(const std::string& source) const;
+  std::int64_t parameter_count() const;
+};
+
+// The architectures we run, for messages: "LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM".
+std::string supported_architectures();
+
+ModelConfig config_from_hf_json(const nlohmann::json& json, const std::string& source);
+ModelConfig config_from_hf_file(const std::filesystem::path& config_json);
+ModelConfig config_from_gguf(const GgufFile& gguf);
+
+void to_json(nlohmann::json& out, const ModelConfig& config);
+
+}  // namespace tb
