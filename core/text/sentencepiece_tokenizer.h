@@ -1,0 +1,51 @@
+// SentencePiece tokenizer (Llama-2, Mistral tokenizer.model) through libsentencepiece, loaded
+// with the status API. Text handling matches transformers' LlamaTokenizer: special tokens in
+// the text are split out first, and the "▁" prefix is added only at the start of the text
+// (Metaspace prepend_scheme "first"), not after each special token.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/text/added_tokens.h"
+#include "core/text/tokenizer.h"
+
+namespace sentencepiece {
+class SentencePieceProcessor;
+}
+
+namespace tb {
+
+class SentencePieceTokenizer : public Tokenizer {
+ public:
+  // Throws tb::FormatError naming the file when it is not a SentencePiece model (e.g. a
+  // Llama-3 tiktoken file called tokenizer.model) or cannot be loaded.
+  static std::unique_ptr<SentencePieceTokenizer> from_file(const std::filesystem::path& path);
+  static std::unique_ptr<SentencePieceTokenizer> from_serialized(const std::string& bytes, const std::string& source);
+  ~SentencePieceTokenizer() override;
+
+  std::vector<TokenId> encode(std::string_view text, bool parse_special = true) const override;
+  std::string decode(std::span<const TokenId> ids, bool skip_special = false) const override;
+  std::string token_bytes(TokenId id) const override;
+  bool strips_leading_space() const override { return true; }
+  std::string token_text(TokenId id) const override;
+  std::optional<TokenId> token_id(std::string_view text) const override;
+  std::int64_t vocab_size() const override;
+  bool is_special(TokenId id) const override;
+  std::string kind() const override { return "sentencepiece"; }
+
+  AddedTokens& added_tokens() { return added_; }
+
+ private:
+  SentencePieceTokenizer();
+  std::unique_ptr<sentencepiece::SentencePieceProcessor> sp_;  // without the dummy prefix
+  AddedTokens added_;
+};
+
+// The serialized model with normalizer_spec.add_dummy_prefix set to false (protobuf rewritten
+// by hand: ModelProto field 3 = NormalizerSpec, its field 3 = add_dummy_prefix). Throws
+// tb::FormatError when the bytes are not a well-formed protobuf message.
+std::string without_dummy_prefix(const std::string& model, const std::string& source);
+
+}  // namespace tb
