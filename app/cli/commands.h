@@ -11,5 +11,7 @@ namespace tb::cli {
 enum ExitCode : int { kOk = 0, kUserError = 1, kInternalError = 2 };
 
 void add_doctor_command(CLI::App& app, int& exit_code);
+void add_inspect_command(CLI::App& app, int& exit_code);
+void add_tokenize_command(CLI::App& app, int& exit_code);
 
 }  // namespace tb::cli

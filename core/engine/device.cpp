@@ -47,6 +47,22 @@ std::string format_gib(std::int64_t bytes) {
   return out.str();
 }
 
+std::string format_bytes(std::int64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  static const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes) / 1024.0;
+  int unit = 0;
+  while (value >= 1024.0 && unit < 3) {
+    value /= 1024.0;
+    ++unit;
+  }
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(1);
+  out << value << " " << kUnits[unit];
+  return out.str();
+}
+
 std::string DeviceInfo::summary() const {
   if (cuda_available && !gpus.empty()) {
     const GpuInfo& gpu = gpus.front();

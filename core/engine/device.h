@@ -42,5 +42,7 @@ void to_json(nlohmann::json& out, const DeviceInfo& info);
 
 // "1.5 GiB" style, one decimal.
 std::string format_gib(std::int64_t bytes);
+// Bytes in the largest fitting unit, one decimal: "512 B", "93.8 MiB", "1.5 GiB".
+std::string format_bytes(std::int64_t bytes);
 
 }  // namespace tb

@@ -1,6 +1,6 @@
 # Runs PROGRAM with ARGS (a ;-list) and checks its exit code (EXIT) and that its stdout+stderr
 # match the regex OUTPUT. Used for command-line tests where the exact exit code matters.
-separate_arguments(_args UNIX_COMMAND "${ARGS}")
+set(_args ${ARGS})  # a ;-list, one item per argument
 execute_process(COMMAND "${PROGRAM}" ${_args}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}${err}")
