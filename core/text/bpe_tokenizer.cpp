@@ -99,10 +99,17 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const nlohmann::
 }
 
 std::unique_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& gguf) {
-  const std::string source = gguf.path().string();
+  return from_gguf_header(gguf.header(), gguf.path().string());
+}
+
+std::unique_ptr<BpeTokenizer> BpeTokenizer::from_gguf_header(const GgufHeader& header, const std::string& source) {
   auto t = std::unique_ptr<BpeTokenizer>(new BpeTokenizer());
-  const GgufValue* tokens = gguf.find_metadata("tokenizer.ggml.tokens");
-  const GgufValue* merges = gguf.find_metadata("tokenizer.ggml.merges");
+  const auto find = [&](const char* key) -> const GgufValue* {
+    const auto it = header.metadata.find(key);
+    return it == header.metadata.end() ? nullptr : &it->second;
+  };
+  const GgufValue* tokens = find("tokenizer.ggml.tokens");
+  const GgufValue* merges = find("tokenizer.ggml.merges");
   if (tokens == nullptr || merges == nullptr) {
     throw FormatError("a gpt2 tokenizer needs tokenizer.ggml.tokens and tokenizer.ggml.merges", {source});
   }
@@ -118,7 +125,7 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& gguf) {
     t->add_merge(s.substr(0, space), s.substr(space + 1), rank++, source);
   }
   // 2. Control (3) and user-defined (4) tokens are matched whole in text, as added tokens.
-  if (const GgufValue* types = gguf.find_metadata("tokenizer.ggml.token_type")) {
+  if (const GgufValue* types = find("tokenizer.ggml.token_type")) {
     const auto& list = types->as_array("tokenizer.ggml.token_type");
     for (std::size_t i = 0; i < list.size() && i < t->id_to_token_.size(); ++i) {
       const auto type = list[i].as_int("tokenizer.ggml.token_type");
@@ -127,11 +134,11 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& gguf) {
       }
     }
   }
-  const GgufValue* pre = gguf.find_metadata("tokenizer.ggml.pre");
+  const GgufValue* pre = find("tokenizer.ggml.pre");
   t->pre_ = PreTokenizer::from_gguf_pre(pre ? pre->as_string("tokenizer.ggml.pre") : "default", source);
   // 3. Special ids.
   auto id_of = [&](const char* key) -> std::optional<TokenId> {
-    const GgufValue* v = gguf.find_metadata(key);
+    const GgufValue* v = find(key);
     if (v == nullptr) return std::nullopt;
     const auto id = v->as_int(key);
     if (id < 0 || id >= t->vocab_size()) throw FormatError("token id out of range", {source, 0, key});
@@ -141,7 +148,7 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& gguf) {
   t->special_.eos = id_of("tokenizer.ggml.eos_token_id");
   t->special_.pad = id_of("tokenizer.ggml.padding_token_id");
   t->special_.unk = id_of("tokenizer.ggml.unknown_token_id");
-  if (const GgufValue* v = gguf.find_metadata("tokenizer.ggml.add_bos_token")) {
+  if (const GgufValue* v = find("tokenizer.ggml.add_bos_token")) {
     t->special_.add_bos = v->as_bool("tokenizer.ggml.add_bos_token");
   }
   return t;

@@ -19,12 +19,15 @@
 namespace tb {
 
 class GgufFile;
+struct GgufHeader;
 
 class BpeTokenizer : public Tokenizer {
  public:
   // tokenizer.json (parsed); `source` names the file in errors.
   static std::unique_ptr<BpeTokenizer> from_tokenizer_json(const nlohmann::json& json, const std::string& source);
   static std::unique_ptr<BpeTokenizer> from_gguf(const GgufFile& gguf);
+  // The same from a parsed header (what the fuzzer drives); `source` names the file in errors.
+  static std::unique_ptr<BpeTokenizer> from_gguf_header(const GgufHeader& header, const std::string& source);
 
   std::vector<TokenId> encode(std::string_view text, bool parse_special = true) const override;
   std::string decode(std::span<const TokenId> ids, bool skip_special = false) const override;
