@@ -1,0 +1,196 @@
+// The Llama-family decoder (see transformer.h), after transformers' modeling_llama /
+// modeling_qwen2 / modeling_mistral.
+#include "core/model/transformer.h"
+
+#include "core/common/error.h"
+#include "core/kernels/dispatch.h"
+#include "core/model/rope.h"
+
+namespace tb {
+namespace {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor need(const std::map<std::string, torch::Tensor>& m, const std::string& name,
+                   std::vector<std::int64_t> shape, const std::string& source) {
+  const auto it = m.find(name);
+  if (it == m.end()) throw FormatError("the model lacks this tensor", {source, 0, name});
+  if (it->second.sizes().vec() != shape) {
+    throw FormatError("shape " + c10::str(it->second.sizes()) + " does not match the config's " + c10::str(shape),
+                      {source, 0, name});
+  }
+  return it->second;
+}
+
+// y = x W^T + b (+ LoRA).
+torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const LoraPair* lora,
+                     const ForwardOptions& o) {
+  auto y = F::linear(x, w, b.defined() ? b : torch::Tensor());
+  if (lora != nullptr && lora->defined()) {
+    y = y + lora_delta(x, *lora, o.lora->scaling(), o.lora->config().dropout, o.training);
+  }
+  return y;
+}
+
+const LoraPair* lora_for(const ForwardOptions& o, std::int64_t layer, BlockModule m) {
+  if (o.lora == nullptr) return nullptr;
+  const LoraPair& p = o.lora->block(layer, m);
+  return p.defined() ? &p : nullptr;
+}
+
+}  // namespace
+
+TransformerWeights TransformerWeights::from_map(const std::map<std::string, torch::Tensor>& m, const ModelConfig& c,
+                                                const std::string& source) {
+  const std::int64_t C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
+  const std::int64_t QD = c.num_heads * c.head_dim, KD = c.num_kv_heads * c.head_dim;
+  TransformerWeights w;
+  w.embed = need(m, "model.embed_tokens.weight", {V, C}, source);
+  w.final_norm = need(m, "model.norm.weight", {C}, source);
+  w.lm_head = c.tie_word_embeddings ? w.embed : need(m, "lm_head.weight", {V, C}, source);
+  for (std::int64_t i = 0; i < c.num_layers; ++i) {
+    const std::string p = "model.layers." + std::to_string(i) + ".";
+    LayerWeights l;
+    l.input_norm = need(m, p + "input_layernorm.weight", {C}, source);
+    l.post_norm = need(m, p + "post_attention_layernorm.weight", {C}, source);
+    l.q = need(m, p + "self_attn.q_proj.weight", {QD, C}, source);
+    l.k = need(m, p + "self_attn.k_proj.weight", {KD, C}, source);
+    l.v = need(m, p + "self_attn.v_proj.weight", {KD, C}, source);
+    l.o = need(m, p + "self_attn.o_proj.weight", {C, QD}, source);
+    if (c.attention_bias) {
+      l.q_bias = need(m, p + "self_attn.q_proj.bias", {QD}, source);
+      l.k_bias = need(m, p + "self_attn.k_proj.bias", {KD}, source);
+      l.v_bias = need(m, p + "self_attn.v_proj.bias", {KD}, source);
+    }
+    l.gate = need(m, p + "mlp.gate_proj.weight", {F, C}, source);
+    l.up = need(m, p + "mlp.up_proj.weight", {F, C}, source);
+    l.down = need(m, p + "mlp.down_proj.weight", {C, F}, source);
+    w.layers.push_back(l);
+  }
+  return w;
+}
+
+std::map<std::string, torch::Tensor> TransformerWeights::to_map(const ModelConfig& c) const {
+  std::map<std::string, torch::Tensor> m;
+  m["model.embed_tokens.weight"] = embed;
+  m["model.norm.weight"] = final_norm;
+  if (!c.tie_word_embeddings) m["lm_head.weight"] = lm_head;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string p = "model.layers." + std::to_string(i) + ".";
+    const LayerWeights& l = layers[i];
+    m[p + "input_layernorm.weight"] = l.input_norm;
+    m[p + "post_attention_layernorm.weight"] = l.post_norm;
+    m[p + "self_attn.q_proj.weight"] = l.q;
+    m[p + "self_attn.k_proj.weight"] = l.k;
+    m[p + "self_attn.v_proj.weight"] = l.v;
+    m[p + "self_attn.o_proj.weight"] = l.o;
+    if (l.q_bias.defined()) {
+      m[p + "self_attn.q_proj.bias"] = l.q_bias;
+      m[p + "self_attn.k_proj.bias"] = l.k_bias;
+      m[p + "self_attn.v_proj.bias"] = l.v_bias;
+    }
+    m[p + "mlp.gate_proj.weight"] = l.gate;
+    m[p + "mlp.up_proj.weight"] = l.up;
+    m[p + "mlp.down_proj.weight"] = l.down;
+  }
+  return m;
+}
+
+TransformerWeights TransformerWeights::to(torch::ScalarType dtype, torch::Device device) const {
+  auto cast = [&](const torch::Tensor& t) { return t.defined() ? t.to(device, dtype).contiguous() : t; };
+  TransformerWeights w;
+  const bool tied = lm_head.is_same(embed);
+  w.embed = cast(embed);
+  w.final_norm = cast(final_norm);
+  w.lm_head = tied ? w.embed : cast(lm_head);
+  for (const auto& l : layers) {
+    w.layers.push_back({cast(l.input_norm), cast(l.post_norm), cast(l.q), cast(l.k), cast(l.v), cast(l.o),
+                        cast(l.q_bias), cast(l.k_bias), cast(l.v_bias), cast(l.gate), cast(l.up), cast(l.down)});
+  }
+  return w;
+}
+
+torch::Tensor build_attention_mask(std::int64_t q_len, std::int64_t past, const torch::Tensor& key_valid,
+                                   const torch::Tensor& segment_ids, std::optional<std::int64_t> sliding_window,
+                                   torch::Device device) {
+  const bool padded = key_valid.defined();
+  const bool packed = segment_ids.defined();
+  const std::int64_t s = past + q_len;
+  const bool windowed = sliding_window && s > *sliding_window;
+  if (!padded && !packed && !windowed && (past == 0 || q_len == 1)) return {};
+  // 1. Causal in cache coordinates: key j visible to query i when j <= past + i.
+  const auto qi = torch::arange(q_len, torch::TensorOptions().dtype(torch::kInt64).device(device)).view({q_len, 1}) + past;
+  const auto kj = torch::arange(s, torch::TensorOptions().dtype(torch::kInt64).device(device)).view({1, s});
+  auto mask = (kj <= qi).view({1, 1, q_len, s});  // [1, 1, T, S]
+  if (windowed) mask = mask.logical_and((qi - kj < *sliding_window).view({1, 1, q_len, s}));  // Mistral
+  // 2. Padding: keys that are padding are hidden (but each query still sees itself).
+  if (padded) {
+    const auto valid = key_valid.narrow(1, 0, s).view({key_valid.size(0), 1, 1, s});
+    const auto self = (kj == qi).view({1, 1, q_len, s});
+    mask = mask.logical_and(valid.logical_or(self));
+  }
+  // 3. Packing: block-diagonal over segments (no cache with packing).
+  if (packed) {
+    const auto same = segment_ids.unsqueeze(2) == segment_ids.unsqueeze(1);  // [B, T, T]
+    mask = mask.logical_and(same.unsqueeze(1));
+  }
+  return mask;
+}
+
+torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights& w, const torch::Tensor& inv_freq,
+                                 const torch::Tensor& ids, const torch::Tensor& positions, const ForwardOptions& o) {
+  const std::int64_t B = ids.size(0), T = ids.size(1);
+  const std::int64_t H = c.num_heads, Hkv = c.num_kv_heads, D = c.head_dim;
+  const std::int64_t past = o.cache != nullptr ? o.cache->length() : 0;
+  // 1. Embeddings (with the embedding LoRA: one-hot(ids) A^T B^T = A[:, ids]^T B^T).
+  auto x = F::embedding(ids, w.embed);  // [B, T, C]
+  if (o.lora != nullptr && o.lora->embed().defined()) {
+    const auto& e = o.lora->embed();
+    x = x + F::embedding(ids, e.a.t()).matmul(e.b.t()).to(x.scalar_type()) * o.lora->scaling();
+  }
+  const auto [rope_cos, rope_sin] = rope_cos_sin(inv_freq, positions);  // [B, T, D]
+  torch::Tensor key_valid = o.key_valid;
+  if (o.cache != nullptr) key_valid = o.cache->has_padding() ? o.cache->key_valid() : torch::Tensor();
+  const auto mask = build_attention_mask(T, past, key_valid, o.segment_ids, c.sliding_window, ids.device());
+  const bool causal = !mask.defined() && past == 0 && T > 1;
+
+  for (std::int64_t i = 0; i < c.num_layers; ++i) {
+    const LayerWeights& l = w.layers[static_cast<std::size_t>(i)];
+    // 2. Attention block: x + o(attn(rope(q), rope(k), v)).
+    const auto h = kernels::rms_norm(x, l.input_norm, c.rms_norm_eps);  // [B, T, C]
+    auto q = linear(h, l.q, l.q_bias, lora_for(o, i, BlockModule::Q), o).view({B, T, H, D}).transpose(1, 2);
+    auto k = linear(h, l.k, l.k_bias, lora_for(o, i, BlockModule::K), o).view({B, T, Hkv, D}).transpose(1, 2);
+    auto v = linear(h, l.v, l.v_bias, lora_for(o, i, BlockModule::V), o).view({B, T, Hkv, D}).transpose(1, 2);
+    q = apply_rope(q, rope_cos, rope_sin);  // [B, H, T, D]
+    k = apply_rope(k, rope_cos, rope_sin);  // [B, Hkv, T, D]
+    if (o.cache != nullptr) std::tie(k, v) = o.cache->append(i, k, v);  // [B, Hkv, S, D]
+    const auto attn = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<torch::Tensor>(mask) : std::nullopt,
+                                                       0.0, causal, std::nullopt, /*enable_gqa=*/Hkv != H);
+    const auto merged = attn.transpose(1, 2).reshape({B, T, H * D});
+    x = x + linear(merged, l.o, {}, lora_for(o, i, BlockModule::O), o);
+    // 3. MLP block: x + down(silu(gate(h)) * up(h)).
+    const auto h2 = kernels::rms_norm(x, l.post_norm, c.rms_norm_eps);
+    const auto gate = linear(h2, l.gate, {}, lora_for(o, i, BlockModule::Gate), o);
+    const auto up = linear(h2, l.up, {}, lora_for(o, i, BlockModule::Up), o);
+    x = x + linear(F::silu(gate) * up, l.down, {}, lora_for(o, i, BlockModule::Down), o);
+  }
+  if (o.cache != nullptr) o.cache->advance(T);
+  return kernels::rms_norm(x, w.final_norm, c.rms_norm_eps);  // [B, T, C]
+}
+
+torch::Tensor lm_head_logits(const TransformerWeights& w, const torch::Tensor& hidden, const ForwardOptions& o) {
+  auto logits = F::linear(hidden, w.lm_head);  // [B, T, V]
+  if (o.lora != nullptr && o.lora->lm_head().defined()) {
+    logits = logits + lora_delta(hidden, o.lora->lm_head(), o.lora->scaling(), o.lora->config().dropout, o.training);
+  }
+  return logits;
+}
+
+torch::Tensor transformer_forward(const ModelConfig& c, const TransformerWeights& w, const torch::Tensor& inv_freq,
+                                  const torch::Tensor& ids, const torch::Tensor& positions, const ForwardOptions& o) {
+  auto hidden = transformer_hidden(c, w, inv_freq, ids, positions, o);
+  if (o.last_position_only) hidden = hidden.narrow(1, hidden.size(1) - 1, 1);
+  return lm_head_logits(w, hidden, o);
+}
+
+}  // namespace tb
