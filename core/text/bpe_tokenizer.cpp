@@ -39,6 +39,7 @@ void BpeTokenizer::add_merge(const std::string& left, const std::string& right, 
                           "\") uses a token that is not in the vocabulary", {source, 0, "merges"});
   }
   merges_.emplace(pair_key(l->second, r->second), Merge{rank, m->second});  // first rank wins
+  merge_list_.emplace_back(left, right);
 }
 
 std::unique_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const nlohmann::json& json, const std::string& source) {
@@ -88,6 +89,7 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const nlohmann::
     if (model.contains("unk_token") && model["unk_token"].is_string()) t->unk_ = t->token_id(model["unk_token"].get<std::string>());
     // 3. Pre-tokenizer and added tokens.
     t->pre_ = PreTokenizer::from_tokenizer_json(json.at("pre_tokenizer"), source);
+    t->pre_spec_ = json.at("pre_tokenizer").dump();
     for (const auto& a : json.value("added_tokens", nlohmann::json::array())) {
       t->added_.add({a.at("content").get<std::string>(), a.at("id").get<TokenId>(), a.value("special", false),
                      a.value("lstrip", false), a.value("rstrip", false), a.value("single_word", false)});
@@ -135,7 +137,9 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_gguf_header(const GgufHeader& h
     }
   }
   const GgufValue* pre = find("tokenizer.ggml.pre");
-  t->pre_ = PreTokenizer::from_gguf_pre(pre ? pre->as_string("tokenizer.ggml.pre") : "default", source);
+  const std::string pre_name = pre ? pre->as_string("tokenizer.ggml.pre") : "default";
+  t->pre_ = PreTokenizer::from_gguf_pre(pre_name, source);
+  t->pre_spec_ = PreTokenizer::gguf_pre_as_tokenizer_json(pre_name).dump();
   // 3. Special ids.
   auto id_of = [&](const char* key) -> std::optional<TokenId> {
     const GgufValue* v = find(key);
@@ -238,6 +242,36 @@ std::optional<TokenId> BpeTokenizer::token_id(std::string_view text) const {
 bool BpeTokenizer::is_special(TokenId id) const {
   const AddedToken* a = added_.find(id);
   return a != nullptr && a->special;
+}
+
+}  // namespace tb
+
+namespace tb {
+
+nlohmann::json BpeTokenizer::to_tokenizer_json() const {
+  nlohmann::ordered_json vocab = nlohmann::ordered_json::object();
+  // Added tokens stay in the model's vocabulary too (as tokenizers writes them); otherwise
+  // tokenizers gives them new ids past the end.
+  for (std::size_t i = 0; i < id_to_token_.size(); ++i) vocab[id_to_token_[i]] = i;
+  nlohmann::json merges = nlohmann::json::array();
+  for (const auto& [a, b] : merge_list_) merges.push_back({a, b});
+  nlohmann::json added = nlohmann::json::array();
+  for (const AddedToken& a : added_.all()) {
+    added.push_back({{"id", a.id}, {"content", a.content}, {"single_word", a.single_word}, {"lstrip", a.lstrip},
+                     {"rstrip", a.rstrip}, {"normalized", false}, {"special", a.special}});
+  }
+  return {{"version", "1.0"},
+          {"truncation", nullptr},
+          {"padding", nullptr},
+          {"added_tokens", added},
+          {"normalizer", nullptr},
+          {"pre_tokenizer", nlohmann::json::parse(pre_spec_)},
+          {"post_processor", nullptr},
+          {"decoder", {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}}},
+          {"model", {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", nullptr},
+                     {"continuing_subword_prefix", nullptr}, {"end_of_word_suffix", nullptr}, {"fuse_unk", false},
+                     {"byte_fallback", false}, {"ignore_merges", ignore_merges_}, {"vocab", vocab},
+                     {"merges", merges}}}};
 }
 
 }  // namespace tb

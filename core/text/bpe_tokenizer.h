@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "core/text/added_tokens.h"
 #include "core/text/pretokenizer.h"
@@ -39,6 +39,9 @@ class BpeTokenizer : public Tokenizer {
   std::string kind() const override { return "bpe"; }
 
   const AddedTokens& added_tokens() const { return added_; }
+  // A tokenizer.json that Hugging Face tokenizers loads and that encodes as this one does
+  // (used when exporting a GGUF model as a Hugging Face folder).
+  nlohmann::json to_tokenizer_json() const;
 
  private:
   struct PairHash {
@@ -56,6 +59,8 @@ class BpeTokenizer : public Tokenizer {
   std::vector<std::string> id_to_token_;
   std::unordered_map<std::string, TokenId> token_to_id_;
   std::unordered_map<std::uint64_t, Merge, PairHash> merges_;  // (left id << 32 | right id)
+  std::vector<std::pair<std::string, std::string>> merge_list_;  // in rank order
+  std::string pre_spec_;  // the pre-tokenizer as tokenizer.json JSON text
   PreTokenizer pre_;
   AddedTokens added_;
   bool ignore_merges_ = false;

@@ -203,6 +203,23 @@ PreTokenizer PreTokenizer::from_gguf_pre(const std::string& pre, const std::stri
   return p;
 }
 
+nlohmann::json PreTokenizer::gguf_pre_as_tokenizer_json(const std::string& pre) {
+  const nlohmann::json byte_level = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true},
+                                     {"use_regex", true}};
+  auto split_then_bytes = [](const char* pattern) {
+    return nlohmann::json{{"type", "Sequence"},
+                          {"pretokenizers",
+                           {{{"type", "Split"}, {"pattern", {{"Regex", pattern}}}, {"behavior", "Isolated"}, {"invert", false}},
+                            {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", false}}}}};
+  };
+  if (pre == "llama3" || pre == "llama-bpe" || pre == "llama-v3" || pre == "smaug-bpe") return split_then_bytes(kLlama3Pattern);
+  if (pre == "qwen2" || pre == "deepseek-r1-qwen") return split_then_bytes(kQwen2Pattern);
+  if (pre == "smollm" || pre == "starcoder" || pre == "refact") {
+    return {{"type", "Sequence"}, {"pretokenizers", {{{"type", "Digits"}, {"individual_digits", true}}, byte_level}}};
+  }
+  return byte_level;
+}
+
 std::vector<std::string> PreTokenizer::split(std::string_view text) const {
   std::vector<std::string> pieces{std::string(text)};
   for (const PreTokenizerStep& step : steps_) {

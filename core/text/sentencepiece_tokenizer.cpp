@@ -48,6 +48,31 @@ bool copy_field(const std::string& s, std::size_t& at, std::uint64_t tag, std::s
   return true;
 }
 
+// A SentencePiece entry (ModelProto field 1) must have a non-empty piece without NUL bytes:
+// libsentencepiece's trie builder throws on either from inside a path it cannot unwind, which
+// ends the process (found by fuzz_sentencepiece). `at` points at the entry's length.
+void check_piece(const std::string& model, std::size_t at, const std::string& source) {
+  std::uint64_t len = 0;
+  if (!read_varint(model, at, len) || len > model.size() - at) return;  // the caller reports it
+  const std::string entry = model.substr(at, len);
+  for (std::size_t i = 0; i < entry.size();) {
+    std::uint64_t tag = 0, n = 0;
+    if (!read_varint(entry, i, tag)) return;
+    if (tag == ((1 << 3) | 2)) {
+      if (!read_varint(entry, i, n) || n > entry.size() - i) return;
+      // Every occurrence is checked: protobuf lets a later one replace an earlier one.
+      const std::string_view piece(entry.data() + i, n);
+      if (piece.empty() || piece.find('\0') != std::string_view::npos) {
+        throw FormatError("a vocabulary piece is empty or contains a NUL byte; the model file is damaged", {source});
+      }
+      i += n;
+      continue;
+    }
+    std::string skipped;
+    if (!copy_field(entry, i, tag, skipped)) return;
+  }
+}
+
 bool looks_like_tiktoken(const std::string& bytes) {
   // tiktoken files are lines "<base64> <rank>".
   const auto nl = bytes.find('\n');
@@ -69,6 +94,7 @@ std::string without_dummy_prefix(const std::string& model, const std::string& so
   for (std::size_t at = 0; at < model.size();) {
     std::uint64_t tag = 0;
     if (!read_varint(model, at, tag)) throw malformed();
+    if (tag == ((1 << 3) | 2)) check_piece(model, at, source);  // leaves `at` where it was
     if (tag != ((3 << 3) | 2)) {
       if (!copy_field(model, at, tag, out)) throw malformed();
       continue;
@@ -130,7 +156,12 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::from_serialized(
   }
   // 2. Load the variant without the dummy prefix (we add "▁" ourselves, as transformers does).
   auto t = std::unique_ptr<SentencePieceTokenizer>(new SentencePieceTokenizer());
-  const auto status = t->sp_->LoadFromSerializedProto(without_dummy_prefix(bytes, source));
+  sentencepiece::util::Status status;
+  try {
+    status = t->sp_->LoadFromSerializedProto(without_dummy_prefix(bytes, source));
+  } catch (const std::exception& e) {  // its trie builder throws on inputs our checks missed
+    throw FormatError(std::string("SentencePiece could not load it: ") + e.what(), {source});
+  }
   if (!status.ok()) throw FormatError("SentencePiece could not load it: " + status.ToString(), {source});
   // 3. Special ids and the control tokens, matched whole in text.
   auto opt = [](int id) { return id >= 0 ? std::optional<TokenId>(id) : std::nullopt; };

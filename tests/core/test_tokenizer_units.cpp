@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "core/common/error.h"
@@ -84,6 +86,16 @@ TEST(SentencePiece, RefusesFilesThatAreNotSentencePiece) {
   EXPECT_THROW(tb::SentencePieceTokenizer::from_serialized("\x0a\xff\xff\xff\xff\x0f", "x"), tb::FormatError);
   // A protobuf that parses but is no model: SentencePiece's own error, reported, no crash.
   EXPECT_THROW(tb::SentencePieceTokenizer::from_serialized(std::string("\x0a\x00", 2), "x"), tb::FormatError);
+}
+
+TEST(SentencePiece, FuzzRegressionsAreErrorsNotCrashes) {
+  // Each file once ended the process inside libsentencepiece (found by fuzz_sentencepiece).
+  for (const auto& entry : std::filesystem::directory_iterator(TB_SOURCE_DIR "/tests/data/fuzz_regressions/sentencepiece")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THROW(tb::SentencePieceTokenizer::from_serialized(bytes, entry.path().string()), tb::FormatError)
+        << entry.path();
+  }
 }
 
 TEST(SentencePiece, DummyPrefixRewrite) {
