@@ -13,5 +13,7 @@ enum ExitCode : int { kOk = 0, kUserError = 1, kInternalError = 2 };
 void add_doctor_command(CLI::App& app, int& exit_code);
 void add_inspect_command(CLI::App& app, int& exit_code);
 void add_tokenize_command(CLI::App& app, int& exit_code);
+void add_generate_command(CLI::App& app, int& exit_code);
+void add_export_command(CLI::App& app, int& exit_code);
 
 }  // namespace tb::cli

@@ -2,6 +2,7 @@
 #include "core/kernels/dispatch.h"
 
 #include "core/common/build_info.h"
+#include "core/kernels/cpu_fused.h"
 #include "core/kernels/rms_norm.h"
 
 #if TB_WITH_CUDA_KERNELS
@@ -11,6 +12,11 @@
 namespace tb::kernels {
 
 bool cuda_kernels_built() { return TB_WITH_CUDA_KERNELS != 0; }
+
+bool fused_cpu_inference(const torch::Tensor& x) {
+  return x.is_cpu() && !torch::GradMode::is_enabled() &&
+         (x.scalar_type() == torch::kFloat32 || x.scalar_type() == torch::kBFloat16);
+}
 
 torch::Tensor rms_norm_torch(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
   // x: [..., C]; statistics in fp32, result cast back before the weight (as transformers does).
@@ -46,6 +52,7 @@ torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, doub
     return out;
   }
 #endif
+  if (fused_cpu_inference(x)) return rms_norm_cpu(x, weight, eps);
   return rms_norm_torch(x, weight, eps);
 }
 

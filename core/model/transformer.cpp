@@ -3,6 +3,7 @@
 #include "core/model/transformer.h"
 
 #include "core/common/error.h"
+#include "core/kernels/cpu_fused.h"
 #include "core/kernels/dispatch.h"
 #include "core/model/rope.h"
 
@@ -161,8 +162,9 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
     auto q = linear(h, l.q, l.q_bias, lora_for(o, i, BlockModule::Q), o).view({B, T, H, D}).transpose(1, 2);
     auto k = linear(h, l.k, l.k_bias, lora_for(o, i, BlockModule::K), o).view({B, T, Hkv, D}).transpose(1, 2);
     auto v = linear(h, l.v, l.v_bias, lora_for(o, i, BlockModule::V), o).view({B, T, Hkv, D}).transpose(1, 2);
-    q = apply_rope(q, rope_cos, rope_sin);  // [B, H, T, D]
-    k = apply_rope(k, rope_cos, rope_sin);  // [B, Hkv, T, D]
+    const bool fused = kernels::fused_cpu_inference(q);
+    q = fused ? kernels::rope_cpu(q, rope_cos, rope_sin) : apply_rope(q, rope_cos, rope_sin);  // [B, H, T, D]
+    k = fused ? kernels::rope_cpu(k, rope_cos, rope_sin) : apply_rope(k, rope_cos, rope_sin);  // [B, Hkv, T, D]
     if (o.cache != nullptr) std::tie(k, v) = o.cache->append(i, k, v);  // [B, Hkv, S, D]
     const auto attn = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<torch::Tensor>(mask) : std::nullopt,
                                                        0.0, causal, std::nullopt, /*enable_gqa=*/Hkv != H);
