@@ -1,0 +1,109 @@
+// Trainable-parameter selection, weight copies and random init (see trainable.h).
+#include "core/model/trainable.h"
+
+#include <set>
+
+#include "core/common/error.h"
+
+namespace tb {
+namespace {
+
+const char* const kBlockTensors[] = {"input_layernorm.weight", "post_attention_layernorm.weight",
+                                     "self_attn.q_proj.weight", "self_attn.k_proj.weight", "self_attn.v_proj.weight",
+                                     "self_attn.o_proj.weight", "mlp.gate_proj.weight", "mlp.up_proj.weight",
+                                     "mlp.down_proj.weight"};
+const char* const kBiases[] = {"self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias"};
+
+std::string block(std::int64_t i) { return "model.layers." + std::to_string(i) + "."; }
+
+}  // namespace
+
+std::vector<std::string> full_trainable_names(const ModelConfig& c) {
+  return freeze_trainable_names(c, FreezeSpec{c.num_layers, true, true, true});
+}
+
+std::vector<std::string> freeze_trainable_names(const ModelConfig& c, const FreezeSpec& spec) {
+  if (spec.top_blocks < 0 || spec.top_blocks > c.num_layers) {
+    throw Error("top blocks must be between 0 and " + std::to_string(c.num_layers) + " for this model",
+                {"", 0, "top_blocks"});
+  }
+  std::vector<std::string> names;
+  // 1. Embeddings (also when a tied head trains).
+  if (spec.embeddings || (spec.lm_head && c.tie_word_embeddings)) names.push_back("model.embed_tokens.weight");
+  // 2. Blocks: the top N whole; below them only the norms, if asked.
+  for (std::int64_t i = 0; i < c.num_layers; ++i) {
+    const bool top = i >= c.num_layers - spec.top_blocks;
+    for (const char* t : kBlockTensors) {
+      const bool is_norm = std::string(t).find("layernorm") != std::string::npos;
+      if (top || (spec.norms && is_norm)) names.push_back(block(i) + t);
+    }
+    if (top && c.attention_bias) {
+      for (const char* b : kBiases) names.push_back(block(i) + b);
+    }
+  }
+  // 3. Final norm and head.
+  if (spec.norms || spec.top_blocks > 0) names.push_back("model.norm.weight");
+  if (spec.lm_head && !c.tie_word_embeddings) names.push_back("lm_head.weight");
+  return names;
+}
+
+std::vector<torch::Tensor> set_trainable(TransformerWeights& w, const ModelConfig& c,
+                                         const std::vector<std::string>& names) {
+  auto all = w.to_map(c);
+  const std::set<std::string> chosen(names.begin(), names.end());
+  for (const auto& name : names) {
+    if (all.count(name) == 0) throw Error("no such weight in this model", {"", 0, name});
+  }
+  for (auto& [name, t] : all) t.set_requires_grad(chosen.count(name) != 0);
+  std::vector<torch::Tensor> out;
+  for (const auto& name : names) out.push_back(all.at(name));
+  return out;
+}
+
+TransformerWeights clone_weights(const TransformerWeights& w) {
+  auto copy = [](const torch::Tensor& t) { return t.defined() ? t.detach().clone() : t; };
+  TransformerWeights out;
+  out.embed = copy(w.embed);
+  out.final_norm = copy(w.final_norm);
+  out.lm_head = w.lm_head.is_same(w.embed) ? out.embed : copy(w.lm_head);
+  for (const auto& l : w.layers) {
+    out.layers.push_back({copy(l.input_norm), copy(l.post_norm), copy(l.q), copy(l.k), copy(l.v), copy(l.o),
+                          copy(l.q_bias), copy(l.k_bias), copy(l.v_bias), copy(l.gate), copy(l.up), copy(l.down)});
+  }
+  return out;
+}
+
+TransformerWeights random_weights(const ModelConfig& c, std::uint64_t seed, double std, torch::ScalarType dtype,
+                                  torch::Device device) {
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(seed);
+  const auto opts = torch::TensorOptions().dtype(dtype).device(device);
+  auto normal = [&](std::vector<std::int64_t> shape) { return torch::empty(shape, opts).normal_(0, std); };
+  const std::int64_t C = c.hidden_size, F = c.intermediate_size;
+  const std::int64_t QD = c.num_heads * c.head_dim, KD = c.num_kv_heads * c.head_dim;
+  TransformerWeights w;
+  w.embed = normal({c.vocab_size, C});
+  w.final_norm = torch::ones({C}, opts);
+  w.lm_head = c.tie_word_embeddings ? w.embed : normal({c.vocab_size, C});
+  for (std::int64_t i = 0; i < c.num_layers; ++i) {
+    LayerWeights l;
+    l.input_norm = torch::ones({C}, opts);
+    l.post_norm = torch::ones({C}, opts);
+    l.q = normal({QD, C});
+    l.k = normal({KD, C});
+    l.v = normal({KD, C});
+    l.o = normal({C, QD});
+    if (c.attention_bias) {
+      l.q_bias = torch::zeros({QD}, opts);
+      l.k_bias = torch::zeros({KD}, opts);
+      l.v_bias = torch::zeros({KD}, opts);
+    }
+    l.gate = normal({F, C});
+    l.up = normal({F, C});
+    l.down = normal({C, F});
+    w.layers.push_back(l);
+  }
+  return w;
+}
+
+}  // namespace tb

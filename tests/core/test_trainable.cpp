@@ -1,0 +1,66 @@
+// Freeze mode and full fine-tuning select the right weights: gradients reach exactly the
+// chosen tensors, frozen ones get none; a tied head trains the embeddings with it.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <set>
+
+#include "core/common/error.h"
+#include "core/model/rope.h"
+#include "core/model/trainable.h"
+
+namespace {
+
+tb::ModelConfig tiny(bool tied, bool bias) {
+  tb::ModelConfig c;
+  c.architecture = bias ? "qwen2" : "llama";
+  c.vocab_size = 64;
+  c.hidden_size = 32;
+  c.intermediate_size = 48;
+  c.num_layers = 3;
+  c.num_heads = 4;
+  c.num_kv_heads = 2;
+  c.head_dim = 8;
+  c.tie_word_embeddings = tied;
+  c.attention_bias = bias;
+  return c;
+}
+
+TEST(Trainable, FreezeTopBlocksGetsGradientsOnlyThere) {
+  const auto c = tiny(false, true);
+  auto w = tb::random_weights(c, 1, 0.2);
+  const auto names = tb::freeze_trainable_names(c, {1, false, true, false});
+  // Top block: 9 tensors + 3 biases; final norm; lm_head.
+  EXPECT_EQ(names.size(), 9u + 3u + 1u + 1u);
+  const auto params = tb::set_trainable(w, c, names);
+  const auto ids = torch::randint(0, 64, {2, 5}, torch::kInt64);
+  const auto pos = torch::arange(5, torch::kInt64).unsqueeze(0).expand({2, 5}).contiguous();
+  const auto logits = tb::transformer_forward(c, w, tb::rope_inverse_frequencies(c), ids, pos, {});
+  logits.logsumexp(-1).sum().backward();
+  const std::set<std::string> chosen(names.begin(), names.end());
+  for (const auto& [name, t] : w.to_map(c)) {
+    EXPECT_EQ(t.grad().defined(), chosen.count(name) == 1) << name;
+  }
+  EXPECT_EQ(params.size(), names.size());
+}
+
+TEST(Trainable, FullSelectsEverythingAndTiedHeadMeansEmbeddings) {
+  const auto c = tiny(true, false);
+  auto w = tb::random_weights(c, 2);
+  EXPECT_EQ(tb::full_trainable_names(c).size(), w.to_map(c).size());
+  const auto names = tb::freeze_trainable_names(c, {0, false, true, false});
+  EXPECT_EQ(names, (std::vector<std::string>{"model.embed_tokens.weight"}));
+  EXPECT_THROW(tb::freeze_trainable_names(c, {4, false, false, false}), tb::Error);
+  EXPECT_THROW(tb::set_trainable(w, c, {"model.nope.weight"}), tb::Error);
+}
+
+TEST(Trainable, CloneIsDeepAndKeepsTying) {
+  const auto c = tiny(true, false);
+  const auto w = tb::random_weights(c, 3);
+  const auto copy = tb::clone_weights(w);
+  EXPECT_TRUE(copy.lm_head.is_same(copy.embed));
+  EXPECT_FALSE(copy.embed.is_same(w.embed));
+  EXPECT_TRUE(torch::equal(copy.layers[2].down, w.layers[2].down));
+}
+
+}  // namespace
