@@ -54,10 +54,8 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const nlohmann::
       throw FormatError("byte_fallback BPE (SentencePiece-style) is not supported in tokenizer.json; "
                         "use the model's tokenizer.model", {source, 0, "model.byte_fallback"});
     }
-    if (!json.at("normalizer").is_null()) {
-      throw FormatError("normalizer \"" + json["normalizer"].value("type", std::string("?")) +
-                            "\" is not supported (only tokenizers without a normalizer)", {source, 0, "normalizer"});
-    }
+    t->normalizer_ = Normalizer::from_tokenizer_json(json.at("normalizer"), source);
+    t->normalizer_spec_ = json.at("normalizer").dump();
     // 1. Vocabulary: token -> id, ids dense from 0 (added tokens may extend it).
     std::vector<std::string> tokens;
     for (const auto& [text, id] : model.at("vocab").items()) {
@@ -208,7 +206,8 @@ std::vector<TokenId> BpeTokenizer::encode(std::string_view text, bool parse_spec
       out.push_back(*piece.added);
       continue;
     }
-    for (const std::string& word : pre_.split(piece.text)) encode_word(word, out);
+    const std::string text = normalizer_.identity() ? std::string(piece.text) : normalizer_.apply(piece.text);
+    for (const std::string& word : pre_.split(text)) encode_word(word, out);
   }
   return out;
 }
@@ -264,7 +263,7 @@ nlohmann::json BpeTokenizer::to_tokenizer_json() const {
           {"truncation", nullptr},
           {"padding", nullptr},
           {"added_tokens", added},
-          {"normalizer", nullptr},
+          {"normalizer", nlohmann::json::parse(normalizer_spec_)},
           {"pre_tokenizer", nlohmann::json::parse(pre_spec_)},
           {"post_processor", nullptr},
           {"decoder", {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}}},

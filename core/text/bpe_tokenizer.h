@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text/added_tokens.h"
+#include "core/text/normalizer.h"
 #include "core/text/pretokenizer.h"
 #include "core/text/tokenizer.h"
 
@@ -62,6 +63,8 @@ class BpeTokenizer : public Tokenizer {
   std::vector<std::pair<std::string, std::string>> merge_list_;  // in rank order
   std::string pre_spec_;  // the pre-tokenizer as tokenizer.json JSON text
   PreTokenizer pre_;
+  Normalizer normalizer_;
+  std::string normalizer_spec_ = "null";
   AddedTokens added_;
   bool ignore_merges_ = false;
   std::optional<TokenId> unk_;

@@ -13,6 +13,7 @@
 #include "core/text/added_tokens.h"
 #include "core/text/bpe_tokenizer.h"
 #include "core/text/byte_level.h"
+#include "core/text/normalizer.h"
 #include "core/text/pretokenizer.h"
 #include "core/text/sentencepiece_tokenizer.h"
 
@@ -122,9 +123,15 @@ TEST(BpeTokenizer, UnsupportedTokenizerJsonIsAClearError) {
   bad_merge["model"]["vocab"]["ab"] = 2;
   const auto tok = tb::BpeTokenizer::from_tokenizer_json(bad_merge, "t");
   EXPECT_EQ(tok->encode("ab"), (std::vector<tb::TokenId>{2}));
+  nlohmann::json replace = bad_merge;
+  replace["normalizer"] = {{"type", "Replace"}, {"pattern", {{"String", "a"}}}, {"content", "b"}};
+  EXPECT_THROW(tb::BpeTokenizer::from_tokenizer_json(replace, "t"), tb::FormatError);
+  // NFC composes "e" + combining acute into "é" before the merges.
   nlohmann::json nfc = bad_merge;
   nfc["normalizer"] = {{"type", "NFC"}};
-  EXPECT_THROW(tb::BpeTokenizer::from_tokenizer_json(nfc, "t"), tb::FormatError);
+  nfc["model"]["vocab"]["\xC3"] = 3;
+  nfc["model"]["vocab"]["\xA9"] = 4;
+  EXPECT_EQ(tb::Normalizer::from_tokenizer_json(nfc["normalizer"], "t").apply("e\xCC\x81"), "\xC3\xA9");
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 """Tokenizer parity fixtures: a mixed corpus (>= 2,000 lines: prose, code, accents, CJK, emoji,
-runs of spaces and newlines, numbers, special-token text inside ordinary text), tokenizers
-made here (a SentencePiece model trained in the test; byte-level BPE tokenizer.json files, GPT-2
-and Llama-3 style), and the reference ids from transformers for each; plus the demo GGUF's
+runs of spaces and newlines, numbers, special-token text inside ordinary text, decomposed
+accents), tokenizers made here (a SentencePiece model trained in the test; byte-level BPE
+tokenizer.json files, GPT-2, Llama-3 and Qwen2 style, the last with an NFC normalizer), and the reference ids from transformers for each; plus the demo GGUF's
 tokenizer as transformers builds it and as SmolLM2's own pre-tokenizer splits (see below).
 Usage: make_tokenizer_fixtures.py OUTDIR DEMO_GGUF"""
 import json
@@ -57,7 +57,7 @@ def line():
 
 
 corpus = [line() for _ in range(2200)]
-corpus += ["", " ", "  leading", "trailing  ", "a\n\nb", "\n", "x" * 300, "🤗" * 5, "<|im_start|>user\nHi<|im_end|>"]
+corpus += ["cafe\u0301 A\u030angstro\u0308m", "\ufb01 \u2460 \u212b", "", " ", "  leading", "trailing  ", "a\n\nb", "\n", "x" * 300, "🤗" * 5, "<|im_start|>user\nHi<|im_end|>"]
 with open(os.path.join(out, "corpus.jsonl"), "w") as f:
     for text in corpus:
         f.write(json.dumps(text, ensure_ascii=False) + "\n")
@@ -94,6 +94,11 @@ write_refs("sentencepiece", lambda t: sp_ref.encode(t, add_special_tokens=False)
 SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 for name, pre in [
     ("bpe_gpt2", pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)),
+    ("bpe_qwen2_nfc", pre_tokenizers.Sequence([
+        pre_tokenizers.Split(tokenizers.Regex(
+            r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"),
+            behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])),
     ("bpe_llama3", pre_tokenizers.Sequence([
         pre_tokenizers.Split(tokenizers.Regex(
             r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"),
@@ -102,6 +107,8 @@ for name, pre in [
 ]:
     tok = tokenizers.Tokenizer(models.BPE(ignore_merges=(name == "bpe_llama3")))
     tok.pre_tokenizer = pre
+    if name == "bpe_qwen2_nfc":  # Qwen2's tokenizer.json normalises to NFC first
+        tok.normalizer = tokenizers.normalizers.NFC()
     tok.decoder = decoders.ByteLevel()
     tok.train_from_iterator(train_text, trainers.BpeTrainer(
         vocab_size=1500, special_tokens=SPECIAL, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),

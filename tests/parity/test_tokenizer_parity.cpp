@@ -1,6 +1,6 @@
-// Tokenizer parity: token ids equal the reference's on a 2,200-line mixed corpus for a
-// SentencePiece model trained in the test, two byte-level BPE tokenizer.json files (GPT-2 and
-// Llama-3 style) and the demo GGUF's tokenizer; decode(encode(x)) == x wherever the reference
+// Tokenizer parity: token ids equal the reference's on a 2,211-line mixed corpus for a
+// SentencePiece model trained in the test, three byte-level BPE tokenizer.json files (GPT-2,
+// Llama-3 and Qwen2 style with NFC) and the demo GGUF's tokenizer; decode(encode(x)) == x wherever the reference
 // also round-trips; streaming decode yields the same text in whole UTF-8 characters.
 //
 // The demo GGUF: transformers builds its tokenizer with the plain GPT-2 pre-tokenizer and drops
@@ -102,6 +102,10 @@ TEST(TokenizerParity, BpeTokenizerJsonGpt2Style) {
 
 TEST(TokenizerParity, BpeTokenizerJsonLlama3Style) {
   expect_parity(*tb::load_tokenizer_from_folder(kOut / "bpe_llama3"), "bpe_llama3");
+}
+
+TEST(TokenizerParity, BpeTokenizerJsonQwen2StyleWithNfc) {
+  expect_parity(*tb::load_tokenizer_from_folder(kOut / "bpe_qwen2_nfc"), "bpe_qwen2_nfc");
 }
 
 TEST(TokenizerParity, DemoGgufTokenizer) {
