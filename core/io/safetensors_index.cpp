@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/io/json_file.h"
 
 namespace tb {
 namespace {
@@ -26,15 +27,7 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_folder(const std::filesystem::
   std::error_code ec;
   if (std::filesystem::is_regular_file(index_path, ec)) {
     // 1. Sharded: read the weight map, open each shard once, check every named tensor is there.
-    std::ifstream in(index_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    nlohmann::json index;
-    try {
-      index = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::exception& e) {
-      throw FormatError(std::string("not valid JSON: ") + e.what(), {index_path.string()});
-    }
+    const nlohmann::json index = read_json_file(index_path);
     const auto map = index.find("weight_map");
     if (!index.is_object() || map == index.end() || !map->is_object()) {
       throw FormatError("missing \"weight_map\" object", {index_path.string(), 0, "weight_map"});

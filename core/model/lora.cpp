@@ -13,6 +13,7 @@
 
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
+#include "core/io/json_file.h"
 #include "core/io/safetensors.h"
 
 namespace tb {
@@ -147,16 +148,7 @@ void LoraAdapter::save_peft(const std::filesystem::path& folder, const std::stri
 
 LoraAdapter LoraAdapter::load_peft(const std::filesystem::path& folder, const ModelConfig& model, torch::Device device) {
   const auto cfg_path = folder / "adapter_config.json";
-  std::ifstream in(cfg_path);
-  if (!in) throw IoError("cannot open adapter_config.json; is this a PEFT adapter folder?", {cfg_path.string()});
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json cfg;
-  try {
-    cfg = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw FormatError(std::string("not valid JSON: ") + e.what(), {cfg_path.string()});
-  }
+  const nlohmann::json cfg = read_json_file(cfg_path, "adapter_config.json; is this a PEFT adapter folder?");
   // 1. The config: a LoRA, on modules we know, without features we do not implement.
   if (cfg.value("peft_type", std::string()) != "LORA") {
     throw FormatError("peft_type must be LORA", {cfg_path.string(), 0, "peft_type"});

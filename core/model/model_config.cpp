@@ -9,6 +9,7 @@
 
 #include "core/common/error.h"
 #include "core/io/gguf.h"
+#include "core/io/json_file.h"
 
 namespace tb {
 namespace {
@@ -168,17 +169,7 @@ ModelConfig config_from_hf_json(const nlohmann::json& j, const std::string& sour
 }
 
 ModelConfig config_from_hf_file(const std::filesystem::path& config_json) {
-  std::ifstream in(config_json);
-  if (!in) throw IoError("cannot open config.json", {config_json.string()});
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw FormatError(std::string("not valid JSON: ") + e.what(), {config_json.string()});
-  }
-  return config_from_hf_json(j, config_json.string());
+  return config_from_hf_json(read_json_file(config_json, "config.json"), config_json.string());
 }
 
 ModelConfig config_from_gguf(const GgufFile& gguf) {

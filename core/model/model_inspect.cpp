@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/io/gguf.h"
+#include "core/io/json_file.h"
 #include "core/io/safetensors_index.h"
 #include "core/io/sha256.h"
 #include "core/text/tokenizer_loader.h"
@@ -68,12 +69,7 @@ std::string read_chat_template(const std::filesystem::path& path) {
   if (std::filesystem::is_regular_file(path / "chat_template.jinja", ec)) return read_text(path / "chat_template.jinja");
   const auto config_path = path / "tokenizer_config.json";
   if (!std::filesystem::is_regular_file(config_path, ec)) return {};
-  nlohmann::json config;
-  try {
-    config = nlohmann::json::parse(read_text(config_path));
-  } catch (const nlohmann::json::exception& e) {
-    throw FormatError(std::string("not valid JSON: ") + e.what(), {config_path.string()});
-  }
+  const nlohmann::json config = read_json_file(config_path);
   const auto it = config.find("chat_template");
   if (it == config.end() || it->is_null()) return {};
   if (it->is_string()) return it->get<std::string>();

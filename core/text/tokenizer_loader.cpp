@@ -8,23 +8,12 @@
 
 #include "core/common/error.h"
 #include "core/io/gguf.h"
+#include "core/io/json_file.h"
 #include "core/text/bpe_tokenizer.h"
 #include "core/text/sentencepiece_tokenizer.h"
 
 namespace tb {
 namespace {
-
-nlohmann::json read_json_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError("cannot open the file", {path.string()});
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw FormatError(std::string("not valid JSON: ") + e.what(), {path.string()});
-  }
-}
 
 // A special token in tokenizer_config.json: a string or {"content": ...}.
 std::optional<std::string> token_string(const nlohmann::json& config, const char* key) {
