@@ -248,10 +248,12 @@ GgufFile::GgufFile(const std::filesystem::path& path)
   }
 }
 
-const GgufValue* GgufFile::find_metadata(const std::string& key) const {
-  const auto it = header_.metadata.find(key);
-  return it == header_.metadata.end() ? nullptr : &it->second;
+const GgufValue* find_metadata(const GgufHeader& header, const std::string& key) {
+  const auto it = header.metadata.find(key);
+  return it == header.metadata.end() ? nullptr : &it->second;
 }
+
+const GgufValue* GgufFile::find_metadata(const std::string& key) const { return tb::find_metadata(header_, key); }
 
 const GgufTensorInfo* GgufFile::find_tensor(const std::string& name) const {
   const auto it = index_.find(name);

@@ -66,6 +66,9 @@ inline constexpr std::uint64_t kGgufMaxStringBytes = 256ull << 20;
 inline constexpr int kGgufMaxArrayDepth = 4;
 inline constexpr std::uint32_t kGgufMaxDims = 4;
 
+// The metadata value under `key`, or nullptr.
+const GgufValue* find_metadata(const GgufHeader& header, const std::string& key);
+
 // Parses and validates a whole file image; `path` only labels errors (tb::FormatError).
 GgufHeader parse_gguf(std::span<const std::byte> file, const std::string& path);
 

@@ -144,7 +144,9 @@ std::vector<GenerationResult> GenerationSession::generate_batch(const std::vecto
     fo.key_valid = valid;
   }
 
-  // 2. Prefill, then one token at a time.
+  // 2. Prefill, then one token at a time. The whole sequence so far is kept only where it is
+  //    read: by the repetition penalty, and by the path without a cache.
+  const bool keep_ids = params.repetition_penalty != 1.0 || !use_cache_;
   auto all_ids = ids;          // [B, L + generated]
   auto all_valid = valid;
   auto next_positions = positions.amax(1, true) + 1;  // [B, 1]
@@ -152,9 +154,8 @@ std::vector<GenerationResult> GenerationSession::generate_batch(const std::vecto
   auto logits = model_->forward(ids, positions, fo).select(1, 0);  // [B, V]
   const double prefill = seconds_since(t0);
   t0 = Clock::now();
-  std::string stop_reason = "max_new_tokens";
   for (std::int64_t step = 0; step < params.max_new_tokens; ++step) {
-    const auto seen = params.repetition_penalty != 1.0 ? all_ids : torch::Tensor();
+    const auto seen = params.repetition_penalty != 1.0 ? all_ids : torch::Tensor();  // [B, S]
     const auto next = sample_next(logits, seen, params, generator).to(torch::kCPU);  // [B]
     bool all_done = true;
     for (std::int64_t b = 0; b < B; ++b) {
@@ -192,11 +193,11 @@ std::vector<GenerationResult> GenerationSession::generate_batch(const std::vecto
     if (all_done || step + 1 == params.max_new_tokens) break;
     // 3. Feed the sampled tokens (finished rows keep feeding, their output is ignored).
     const auto step_ids = next.view({B, 1}).to(device);
-    all_ids = torch::cat({all_ids, step_ids}, 1);
-    all_valid = torch::cat({all_valid, torch::ones({B, 1}, all_valid.options())}, 1);
+    if (keep_ids) all_ids = torch::cat({all_ids, step_ids}, 1);
     if (use_cache_) {
       logits = model_->forward(step_ids, next_positions, fo).select(1, 0);
     } else {
+      all_valid = torch::cat({all_valid, torch::ones({B, 1}, all_valid.options())}, 1);
       ForwardOptions full = fo;
       if (padded) full.key_valid = all_valid;
       const auto all_positions = (all_valid.to(torch::kInt64).cumsum(1) - 1).clamp_min(0);
@@ -207,7 +208,7 @@ std::vector<GenerationResult> GenerationSession::generate_batch(const std::vecto
   const double decode = seconds_since(t0);
   for (std::int64_t b = 0; b < B; ++b) {
     auto& r = results[static_cast<std::size_t>(b)];
-    if (r.stop_reason.empty()) r.stop_reason = stop_reason;
+    if (r.stop_reason.empty()) r.stop_reason = "max_new_tokens";
     r.text += streams[static_cast<std::size_t>(b)].finish();
     r.prefill_seconds = prefill;
     r.decode_seconds = decode;

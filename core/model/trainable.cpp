@@ -61,16 +61,7 @@ std::vector<torch::Tensor> set_trainable(TransformerWeights& w, const ModelConfi
 }
 
 TransformerWeights clone_weights(const TransformerWeights& w) {
-  auto copy = [](const torch::Tensor& t) { return t.defined() ? t.detach().clone() : t; };
-  TransformerWeights out;
-  out.embed = copy(w.embed);
-  out.final_norm = copy(w.final_norm);
-  out.lm_head = w.lm_head.is_same(w.embed) ? out.embed : copy(w.lm_head);
-  for (const auto& l : w.layers) {
-    out.layers.push_back({copy(l.input_norm), copy(l.post_norm), copy(l.q), copy(l.k), copy(l.v), copy(l.o),
-                          copy(l.q_bias), copy(l.k_bias), copy(l.v_bias), copy(l.gate), copy(l.up), copy(l.down)});
-  }
-  return out;
+  return w.map([](const torch::Tensor& t) { return t.detach().clone(); });
 }
 
 TransformerWeights random_weights(const ModelConfig& c, std::uint64_t seed, double std, torch::ScalarType dtype,

@@ -97,18 +97,21 @@ std::map<std::string, torch::Tensor> TransformerWeights::to_map(const ModelConfi
   return m;
 }
 
-TransformerWeights TransformerWeights::to(torch::ScalarType dtype, torch::Device device) const {
-  auto cast = [&](const torch::Tensor& t) { return t.defined() ? t.to(device, dtype).contiguous() : t; };
+TransformerWeights TransformerWeights::map(const std::function<torch::Tensor(const torch::Tensor&)>& fn) const {
+  auto f = [&](const torch::Tensor& t) { return t.defined() ? fn(t) : t; };
   TransformerWeights w;
-  const bool tied = lm_head.is_same(embed);
-  w.embed = cast(embed);
-  w.final_norm = cast(final_norm);
-  w.lm_head = tied ? w.embed : cast(lm_head);
+  w.embed = f(embed);
+  w.final_norm = f(final_norm);
+  w.lm_head = lm_head.is_same(embed) ? w.embed : f(lm_head);
   for (const auto& l : layers) {
-    w.layers.push_back({cast(l.input_norm), cast(l.post_norm), cast(l.q), cast(l.k), cast(l.v), cast(l.o),
-                        cast(l.q_bias), cast(l.k_bias), cast(l.v_bias), cast(l.gate), cast(l.up), cast(l.down)});
+    w.layers.push_back({f(l.input_norm), f(l.post_norm), f(l.q), f(l.k), f(l.v), f(l.o), f(l.q_bias), f(l.k_bias),
+                        f(l.v_bias), f(l.gate), f(l.up), f(l.down)});
   }
   return w;
+}
+
+TransformerWeights TransformerWeights::to(torch::ScalarType dtype, torch::Device device) const {
+  return map([&](const torch::Tensor& t) { return t.to(device, dtype).contiguous(); });
 }
 
 torch::Tensor build_attention_mask(std::int64_t q_len, std::int64_t past, const torch::Tensor& key_valid,

@@ -4,6 +4,7 @@
 // lm_head; any dtype and device the weights are in. Optional LoRA on top, never merged here.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ struct TransformerWeights {
                                      const std::string& source);
   // Back to HF names (lm_head.weight omitted when tied).
   std::map<std::string, torch::Tensor> to_map(const ModelConfig& config) const;
+  // `fn` applied to every defined tensor (a tied head stays tied to the new embeddings).
+  TransformerWeights map(const std::function<torch::Tensor(const torch::Tensor&)>& fn) const;
   TransformerWeights to(torch::ScalarType dtype, torch::Device device) const;
 };
 

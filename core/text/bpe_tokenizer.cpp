@@ -104,10 +104,7 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& gguf) {
 
 std::unique_ptr<BpeTokenizer> BpeTokenizer::from_gguf_header(const GgufHeader& header, const std::string& source) {
   auto t = std::unique_ptr<BpeTokenizer>(new BpeTokenizer());
-  const auto find = [&](const char* key) -> const GgufValue* {
-    const auto it = header.metadata.find(key);
-    return it == header.metadata.end() ? nullptr : &it->second;
-  };
+  const auto find = [&](const char* key) { return find_metadata(header, key); };
   const GgufValue* tokens = find("tokenizer.ggml.tokens");
   const GgufValue* merges = find("tokenizer.ggml.merges");
   if (tokens == nullptr || merges == nullptr) {
@@ -136,8 +133,9 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_gguf_header(const GgufHeader& h
   }
   const GgufValue* pre = find("tokenizer.ggml.pre");
   const std::string pre_name = pre ? pre->as_string("tokenizer.ggml.pre") : "default";
-  t->pre_ = PreTokenizer::from_gguf_pre(pre_name, source);
-  t->pre_spec_ = PreTokenizer::gguf_pre_as_tokenizer_json(pre_name).dump();
+  const nlohmann::json pre_spec = PreTokenizer::gguf_pre_as_tokenizer_json(pre_name, source);
+  t->pre_ = PreTokenizer::from_tokenizer_json(pre_spec, source);
+  t->pre_spec_ = pre_spec.dump();
   // 3. Special ids.
   auto id_of = [&](const char* key) -> std::optional<TokenId> {
     const GgufValue* v = find(key);

@@ -115,28 +115,21 @@ const char* to_string(ChatFamily family) {
 }
 
 std::string strip_unicode_whitespace(const std::string& text) {
-  // Python's str.isspace() set, as UTF-8 sequences (longest first within each lead byte).
-  static const std::array<const char*, 26> kSpaces = {
+  // Python's str.isspace() set, as UTF-8 sequences.
+  static const std::array<std::string_view, 29> kSpaces = {
       " ", "\t", "\n", "\v", "\f", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\xc2\x85", "\xc2\xa0",
       "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84",
       "\xe2\x80\x85", "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89", "\xe2\x80\x8a",
-      "\xe3\x80\x80", "\xe2\x80\xa8"};
-  static const std::array<const char*, 3> kMoreSpaces = {"\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f"};
-  auto space_at_front = [&](std::string_view s) -> std::size_t {
-    for (const char* sp : kSpaces) {
-      if (s.starts_with(sp)) return std::char_traits<char>::length(sp);
-    }
-    for (const char* sp : kMoreSpaces) {
-      if (s.starts_with(sp)) return 3;
+      "\xe3\x80\x80", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f"};
+  auto space_at_front = [](std::string_view s) -> std::size_t {
+    for (std::string_view sp : kSpaces) {
+      if (s.starts_with(sp)) return sp.size();
     }
     return 0;
   };
-  auto space_at_back = [&](std::string_view s) -> std::size_t {
-    for (const char* sp : kSpaces) {
-      if (s.ends_with(sp)) return std::char_traits<char>::length(sp);
-    }
-    for (const char* sp : kMoreSpaces) {
-      if (s.ends_with(sp)) return 3;
+  auto space_at_back = [](std::string_view s) -> std::size_t {
+    for (std::string_view sp : kSpaces) {
+      if (s.ends_with(sp)) return sp.size();
     }
     return 0;
   };

@@ -178,32 +178,9 @@ PreTokenizer PreTokenizer::from_tokenizer_json(const nlohmann::json& spec, const
   return p;
 }
 
-PreTokenizer PreTokenizer::from_gguf_pre(const std::string& pre, const std::string& source) {
-  // After llama.cpp's llama-vocab.cpp pre-type table, for the families we support.
-  PreTokenizer p;
-  auto split = [&](const char* pattern) {
-    PreTokenizerStep s;
-    s.kind = PreTokenizerStep::Kind::Split;
-    s.regex = compile_regex(pattern, source);
-    p.steps_.push_back(s);
-  };
-  if (pre.empty() || pre == "default" || pre == "gpt2" || pre == "gpt-2") {
-    split(kGpt2Pattern);
-  } else if (pre == "llama3" || pre == "llama-bpe" || pre == "llama-v3" || pre == "smaug-bpe") {
-    split(kLlama3Pattern);
-  } else if (pre == "qwen2" || pre == "deepseek-r1-qwen") {
-    split(kQwen2Pattern);
-  } else if (pre == "smollm" || pre == "starcoder" || pre == "refact") {
-    split(R"(\p{N})");
-    split(kGpt2Pattern);
-  } else {
-    throw FormatError("GGUF pre-tokenizer \"" + pre + "\" is not supported (gpt2, llama3, qwen2, smollm are)",
-                      {source, 0, "tokenizer.ggml.pre"});
-  }
-  return p;
-}
-
-nlohmann::json PreTokenizer::gguf_pre_as_tokenizer_json(const std::string& pre) {
+nlohmann::json PreTokenizer::gguf_pre_as_tokenizer_json(const std::string& pre, const std::string& source) {
+  // After llama.cpp's llama-vocab.cpp pre-type table, for the families we support, spelled as
+  // the tokenizer.json that splits the same way.
   const nlohmann::json byte_level = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true},
                                      {"use_regex", true}};
   auto split_then_bytes = [](const char* pattern) {
@@ -212,12 +189,18 @@ nlohmann::json PreTokenizer::gguf_pre_as_tokenizer_json(const std::string& pre) 
                            {{{"type", "Split"}, {"pattern", {{"Regex", pattern}}}, {"behavior", "Isolated"}, {"invert", false}},
                             {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", false}}}}};
   };
+  if (pre.empty() || pre == "default" || pre == "gpt2" || pre == "gpt-2") return byte_level;
   if (pre == "llama3" || pre == "llama-bpe" || pre == "llama-v3" || pre == "smaug-bpe") return split_then_bytes(kLlama3Pattern);
   if (pre == "qwen2" || pre == "deepseek-r1-qwen") return split_then_bytes(kQwen2Pattern);
   if (pre == "smollm" || pre == "starcoder" || pre == "refact") {
     return {{"type", "Sequence"}, {"pretokenizers", {{{"type", "Digits"}, {"individual_digits", true}}, byte_level}}};
   }
-  return byte_level;
+  throw FormatError("GGUF pre-tokenizer \"" + pre + "\" is not supported (gpt2, llama3, qwen2, smollm are)",
+                    {source, 0, "tokenizer.ggml.pre"});
+}
+
+PreTokenizer PreTokenizer::from_gguf_pre(const std::string& pre, const std::string& source) {
+  return from_tokenizer_json(gguf_pre_as_tokenizer_json(pre, source), source);
 }
 
 std::vector<std::string> PreTokenizer::split(std::string_view text) const {

@@ -37,8 +37,9 @@ class PreTokenizer {
   // Throws tb::FormatError naming `source` for a pre-tokenizer type we do not support.
   static PreTokenizer from_tokenizer_json(const nlohmann::json& spec, const std::string& source);
   static PreTokenizer from_gguf_pre(const std::string& pre, const std::string& source);
-  // The tokenizer.json "pre_tokenizer" that splits as from_gguf_pre(pre) does.
-  static nlohmann::json gguf_pre_as_tokenizer_json(const std::string& pre);
+  // The tokenizer.json "pre_tokenizer" for a GGUF pre name (what from_gguf_pre builds from);
+  // throws tb::FormatError naming `source` for a name we do not know.
+  static nlohmann::json gguf_pre_as_tokenizer_json(const std::string& pre, const std::string& source);
 
   // Words, in order; their concatenation is the text (except where a step removes).
   std::vector<std::string> split(std::string_view text) const;
