@@ -61,3 +61,17 @@ message(STATUS "Tunebench: libtorch ${Torch_VERSION} at ${Torch_DIR}")
 # remove_all jumps to address 0 (seen with torch 2.11 on Debian 12). libstdc++ goes first.
 add_library(tb_torch INTERFACE)
 target_link_libraries(tb_torch INTERFACE stdc++ ${TORCH_LIBRARIES})
+
+# TB_TORCH_OPENMP_FLAGS: for sources that share work over libtorch's intra-op threads with
+# at::parallel_for. Its OpenMP body is inline in ATen's headers, so a file compiled without
+# -fopenmp runs it on one thread. Such a file is compiled with -fopenmp and linked to the wheel's
+# own libgomp.so.1 (one OpenMP runtime in the process, the one libtorch already loads). Only
+# with GCC: clang's -fopenmp would bring a second runtime (libomp); there the loops run serially.
+set(TB_TORCH_OPENMP_FLAGS "")
+find_library(TB_TORCH_GOMP NAMES libgomp.so.1 PATHS "${TORCH_INSTALL_PREFIX}/lib" NO_DEFAULT_PATH)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND TB_TORCH_GOMP)
+  set(TB_TORCH_OPENMP_FLAGS -fopenmp)
+  target_link_libraries(tb_torch INTERFACE "${TB_TORCH_GOMP}")
+else()
+  message(STATUS "Tunebench: at::parallel_for in our kernels runs on one thread (no GCC or no libgomp in the wheel)")
+endif()

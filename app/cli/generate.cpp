@@ -20,7 +20,7 @@ extern "C" void on_sigint(int) { g_interrupted.store(true); }
 
 struct GenerateArgs {
   std::string model, adapter, system, prompt, dtype = "float32";
-  bool chat = false, json = false, no_cache = false, ignore_eos = false;
+  bool chat = false, json = false, no_cache = false, ignore_eos = false, dense = false;
   GenerationParams params;
 };
 
@@ -46,11 +46,13 @@ void add_generate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--dtype", a->dtype, "Weights and compute: float32, bfloat16 or float16")
       ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
   cmd->add_flag("--ignore-eos", a->ignore_eos, "Keep generating past end-of-text (for benchmarks)");
+  cmd->add_flag("--dense", a->dense, "Decode with the dequantised fp32 matrices, not a GGUF's quantised blocks");
   cmd->add_flag("--no-cache", a->no_cache, "Recompute every step without the KV cache (slow; for checks)");
   cmd->add_flag("--json", a->json, "Print {text, token_ids, tokens_per_s, ...} as JSON");
   cmd->callback([a, &exit_code] {
     LoadOptions load;
     load.dtype = a->dtype == "bfloat16" ? torch::kBFloat16 : a->dtype == "float16" ? torch::kFloat16 : torch::kFloat32;
+    load.gguf_blocks = !a->dense;
     const auto model = Model::load(a->model, load);
     std::optional<LoraAdapter> adapter;
     if (!a->adapter.empty()) adapter = LoraAdapter::load_peft(a->adapter, model->config(), model->device());
@@ -81,7 +83,8 @@ void add_generate_command(CLI::App& app, int& exit_code) {
                                   {"prompt_tokens", result.prompt_tokens},
                                   {"stop_reason", result.stop_reason},
                                   {"tokens_per_s", result.decode_tokens_per_s()},
-                                  {"prefill_tokens_per_s", result.prefill_tokens_per_s()}}
+                                  {"prefill_tokens_per_s", result.prefill_tokens_per_s()},
+                                  {"decode_weights", model->weights().blocks ? "gguf-blocks" : "dense"}}
                        .dump()
                 << "\n";
     } else {

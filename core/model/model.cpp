@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/io/gguf.h"
 #include "core/io/safetensors_index.h"
+#include "core/model/gguf_blocks.h"
 #include "core/model/gguf_weights.h"
 #include "core/model/model_inspect.h"
 #include "core/model/rope.h"
@@ -15,10 +16,14 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
   std::error_code ec;
   ModelConfig config;
   std::map<std::string, torch::Tensor> named;
+  std::shared_ptr<const BlockWeights> blocks;
   if (std::filesystem::is_regular_file(path, ec) && path.extension() == ".gguf") {
     const GgufFile gguf(path);
     config = config_from_gguf(gguf);
     named = load_gguf_weights(gguf, config);
+    if (options.gguf_blocks && options.dtype == torch::kFloat32 && options.device.is_cpu()) {
+      blocks = load_gguf_blocks(gguf, config);
+    }
   } else if (std::filesystem::is_directory(path, ec)) {
     config = config_from_hf_file(path / "config.json");
     const auto checkpoint = SafetensorsCheckpoint::open_folder(path);
@@ -28,6 +33,7 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
   }
   auto weights = TransformerWeights::from_map(named, config, path.string()).to(options.dtype, options.device);
   named.clear();
+  weights.blocks = std::move(blocks);
   std::shared_ptr<const Tokenizer> tokenizer = load_model_tokenizer(path);
   const std::string bos = tokenizer->special().bos ? tokenizer->token_text(*tokenizer->special().bos) : "";
   const std::string eos = tokenizer->special().eos ? tokenizer->token_text(*tokenizer->special().eos) : "";

@@ -19,6 +19,9 @@ namespace tb {
 struct LoadOptions {
   torch::ScalarType dtype = torch::kFloat32;
   torch::Device device = torch::kCPU;
+  // GGUF in fp32 on the CPU: keep the Q4_0/Q4_1/Q8_0 matrices as blocks too, for decode steps
+  // that read 0.75 instead of 4 bytes per weight (gguf_blocks.h). Costs that much memory more.
+  bool gguf_blocks = true;
 };
 
 class Model {

@@ -3,6 +3,7 @@
 #include "core/model/transformer.h"
 
 #include "core/common/error.h"
+#include "core/kernels/block_gemv.h"
 #include "core/kernels/cpu_fused.h"
 #include "core/kernels/dispatch.h"
 #include "core/model/rope.h"
@@ -23,10 +24,21 @@ torch::Tensor need(const std::map<std::string, torch::Tensor>& m, const std::str
   return it->second;
 }
 
+// x W^T, from the GGUF blocks when they exist and x is a few fp32 rows outside autograd (a
+// decode step), else dense.
+torch::Tensor matmul_wt(const torch::Tensor& x, const torch::Tensor& w, const std::optional<kernels::BlockMatrix>* blocks) {
+  if (blocks != nullptr && blocks->has_value() && x.scalar_type() == torch::kFloat32 &&
+      kernels::fused_cpu_inference(x) && x.numel() / x.size(-1) <= kernels::kBlockLinearMaxRows) {
+    return kernels::block_linear(x, **blocks);
+  }
+  return F::linear(x, w);
+}
+
 // y = x W^T + b (+ LoRA).
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const LoraPair* lora,
-                     const ForwardOptions& o) {
-  auto y = F::linear(x, w, b.defined() ? b : torch::Tensor());
+                     const ForwardOptions& o, const std::optional<kernels::BlockMatrix>* blocks) {
+  auto y = matmul_wt(x, w, blocks);
+  if (b.defined()) y = y + b;
   if (lora != nullptr && lora->defined()) {
     y = y + lora_delta(x, *lora, o.lora->scaling(), o.lora->config().dropout, o.training);
   }
@@ -160,11 +172,12 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
 
   for (std::int64_t i = 0; i < c.num_layers; ++i) {
     const LayerWeights& l = w.layers[static_cast<std::size_t>(i)];
+    const LayerBlocks* lb = w.blocks ? &w.blocks->layers[static_cast<std::size_t>(i)] : nullptr;
     // 2. Attention block: x + o(attn(rope(q), rope(k), v)).
     const auto h = kernels::rms_norm(x, l.input_norm, c.rms_norm_eps);  // [B, T, C]
-    auto q = linear(h, l.q, l.q_bias, lora_for(o, i, BlockModule::Q), o).view({B, T, H, D}).transpose(1, 2);
-    auto k = linear(h, l.k, l.k_bias, lora_for(o, i, BlockModule::K), o).view({B, T, Hkv, D}).transpose(1, 2);
-    auto v = linear(h, l.v, l.v_bias, lora_for(o, i, BlockModule::V), o).view({B, T, Hkv, D}).transpose(1, 2);
+    auto q = linear(h, l.q, l.q_bias, lora_for(o, i, BlockModule::Q), o, lb ? &lb->q : nullptr).view({B, T, H, D}).transpose(1, 2);
+    auto k = linear(h, l.k, l.k_bias, lora_for(o, i, BlockModule::K), o, lb ? &lb->k : nullptr).view({B, T, Hkv, D}).transpose(1, 2);
+    auto v = linear(h, l.v, l.v_bias, lora_for(o, i, BlockModule::V), o, lb ? &lb->v : nullptr).view({B, T, Hkv, D}).transpose(1, 2);
     const bool fused = kernels::fused_cpu_inference(q);
     q = fused ? kernels::rope_cpu(q, rope_cos, rope_sin) : apply_rope(q, rope_cos, rope_sin);  // [B, H, T, D]
     k = fused ? kernels::rope_cpu(k, rope_cos, rope_sin) : apply_rope(k, rope_cos, rope_sin);  // [B, Hkv, T, D]
@@ -172,19 +185,19 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
     const auto attn = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<torch::Tensor>(mask) : std::nullopt,
                                                        0.0, causal, std::nullopt, /*enable_gqa=*/Hkv != H);
     const auto merged = attn.transpose(1, 2).reshape({B, T, H * D});
-    x = x + linear(merged, l.o, {}, lora_for(o, i, BlockModule::O), o);
+    x = x + linear(merged, l.o, {}, lora_for(o, i, BlockModule::O), o, lb ? &lb->o : nullptr);
     // 3. MLP block: x + down(silu(gate(h)) * up(h)).
     const auto h2 = kernels::rms_norm(x, l.post_norm, c.rms_norm_eps);
-    const auto gate = linear(h2, l.gate, {}, lora_for(o, i, BlockModule::Gate), o);
-    const auto up = linear(h2, l.up, {}, lora_for(o, i, BlockModule::Up), o);
-    x = x + linear(F::silu(gate) * up, l.down, {}, lora_for(o, i, BlockModule::Down), o);
+    const auto gate = linear(h2, l.gate, {}, lora_for(o, i, BlockModule::Gate), o, lb ? &lb->gate : nullptr);
+    const auto up = linear(h2, l.up, {}, lora_for(o, i, BlockModule::Up), o, lb ? &lb->up : nullptr);
+    x = x + linear(F::silu(gate) * up, l.down, {}, lora_for(o, i, BlockModule::Down), o, lb ? &lb->down : nullptr);
   }
   if (o.cache != nullptr) o.cache->advance(T);
   return kernels::rms_norm(x, w.final_norm, c.rms_norm_eps);  // [B, T, C]
 }
 
 torch::Tensor lm_head_logits(const TransformerWeights& w, const torch::Tensor& hidden, const ForwardOptions& o) {
-  auto logits = F::linear(hidden, w.lm_head);  // [B, T, V]
+  auto logits = matmul_wt(hidden, w.lm_head, w.blocks ? &w.blocks->lm_head : nullptr);  // [B, T, V]
   if (o.lora != nullptr && o.lora->lm_head().defined()) {
     logits = logits + lora_delta(hidden, o.lora->lm_head(), o.lora->scaling(), o.lora->config().dropout, o.training);
   }

@@ -11,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include "core/model/gguf_blocks.h"
 #include "core/model/kv_cache.h"
 #include "core/model/lora.h"
 #include "core/model/model_config.h"
@@ -29,6 +30,9 @@ struct TransformerWeights {
   std::vector<LayerWeights> layers;
   torch::Tensor final_norm;  // [C]
   torch::Tensor lm_head;     // [V, C]; the same storage as embed when tied
+  // Optional: the same matrices as GGUF blocks, used for fp32 decode steps on the CPU. Never
+  // carried over by map() or to(), whose results may hold other values.
+  std::shared_ptr<const BlockWeights> blocks;
 
   // From HF names; checks every shape against the config (tb::FormatError naming the tensor).
   static TransformerWeights from_map(const std::map<std::string, torch::Tensor>& named, const ModelConfig& config,

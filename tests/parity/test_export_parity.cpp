@@ -21,7 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 const fs::path kFixtures = fs::path(TB_PARITY_OUT) / "transformer";
-const fs::path kTmp = fs::path(TB_TEST_TMP) / "export";
+// Each test has its own folder: ctest runs them as parallel processes.
+fs::path test_tmp() {
+  return fs::path(TB_TEST_TMP) / "export" / ::testing::UnitTest::GetInstance()->current_test_info()->name();
+}
 
 int check(const std::string& args) {
   const std::string cmd = std::string("\"") + TB_VENV_PYTHON + "\" \"" + TB_PARITY_SCRIPTS + "/check_export.py\" " + args;
@@ -48,8 +51,8 @@ tb::LoraAdapter random_adapter(const tb::Model& model, const std::vector<std::st
 class ExportParity : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::remove_all(kTmp);
-    fs::create_directories(kTmp);
+    fs::remove_all(test_tmp());
+    fs::create_directories(test_tmp());
   }
 };
 
@@ -59,7 +62,7 @@ TEST_F(ExportParity, OurAdapterLoadsInPeftAndMergedExportInTransformers) {
     SCOPED_TRACE(name);
     const auto model = tb::Model::load(kFixtures / name);
     const auto adapter = random_adapter(*model, {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"});
-    const fs::path dir = kTmp / name;
+    const fs::path dir = test_tmp() / name;
     adapter.save_peft(dir / "adapter", (kFixtures / name).string());
     const auto ids = tb::SafetensorsFile(kFixtures / name / "reference.safetensors").load("ids");
     tb::ForwardOptions o;
@@ -103,18 +106,18 @@ TEST_F(ExportParity, MergeThenUnmergeRestoresTheWeights) {
 TEST_F(ExportParity, DemoGgufExportsAsAHuggingFaceFolder) {
   torch::NoGradGuard no_grad;
   const auto model = tb::Model::load(TB_DEMO_MODEL_PATH);
-  const fs::path out = kTmp / "smollm2-hf";
+  const fs::path out = test_tmp() / "smollm2-hf";
   tb::export_merged(*model, nullptr, out);
   const auto ref = tb::SafetensorsFile(kFixtures / "demo_reference.safetensors");
   const auto ids = ref.load("ids");
-  tb::write_safetensors(kTmp / "demo_ours.safetensors", {{"ids", ids}, {"logits", ref.load("logits")}});
-  EXPECT_EQ(check("merged \"" + out.string() + "\" \"" + (kTmp / "demo_ours.safetensors").string() + "\""), 0);
+  tb::write_safetensors(test_tmp() / "demo_ours.safetensors", {{"ids", ids}, {"logits", ref.load("logits")}});
+  EXPECT_EQ(check("merged \"" + out.string() + "\" \"" + (test_tmp() / "demo_ours.safetensors").string() + "\""), 0);
   nlohmann::json cases = nlohmann::json::array();
   for (const char* text : {"Hello world 12345", "  42nd <|im_start|>user\nWhy is the sky blue?<|im_end|>", "café 学习 🤗"}) {
     cases.push_back({{"text", text}, {"ids", model->tokenizer().encode(text)}});
   }
-  std::ofstream(kTmp / "tok.json") << cases.dump();
-  EXPECT_EQ(check("tokenizer \"" + out.string() + "\" \"" + (kTmp / "tok.json").string() + "\""), 0);
+  std::ofstream(test_tmp() / "tok.json") << cases.dump();
+  EXPECT_EQ(check("tokenizer \"" + out.string() + "\" \"" + (test_tmp() / "tok.json").string() + "\""), 0);
 }
 
 }  // namespace

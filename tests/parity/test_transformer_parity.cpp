@@ -112,4 +112,38 @@ TEST(TransformerParity, DemoGgufLogitsAndChat) {
   EXPECT_NE(answer.text.find("Paris"), std::string::npos) << answer.text;
 }
 
+// Decode steps from the GGUF's Q4_1/Q8_0 blocks (block_gemv.h): the reference ids fed one at a
+// time through the KV cache give, at every position, transformers' logits of the whole
+// sequence, and our dense fp32 decode's logits.
+TEST(TransformerParity, DemoGgufDecodeFromBlocks) {
+  torch::NoGradGuard no_grad;
+  const auto blocks = tb::Model::load(TB_DEMO_MODEL_PATH);
+  tb::LoadOptions dense_options;
+  dense_options.gguf_blocks = false;
+  const auto dense = tb::Model::load(TB_DEMO_MODEL_PATH, dense_options);
+  ASSERT_NE(blocks->weights().blocks, nullptr);
+  EXPECT_EQ(blocks->weights().blocks->matrices, 30 * 7 + 1);  // every block matrix and the tied head
+  EXPECT_EQ(dense->weights().blocks, nullptr);
+  const tb::SafetensorsFile ref(kOut / "demo_reference.safetensors");
+  const auto ids = ref.load("ids");  // [1, T]
+  const std::int64_t T = ids.size(1);
+  auto step_logits = [&](const tb::Model& model) {
+    tb::KvCache cache(model.config(), 1, T, torch::kFloat32, torch::kCPU);
+    tb::ForwardOptions o;
+    o.cache = &cache;
+    std::vector<torch::Tensor> out;
+    for (std::int64_t t = 0; t < T; ++t) {
+      out.push_back(model.forward(ids.narrow(1, t, 1), torch::full({1, 1}, t, torch::kInt64), o));  // [1, 1, V]
+    }
+    return torch::cat(out, 1);  // [1, T, V]
+  };
+  const auto from_blocks = step_logits(*blocks);
+  const double err_ref = relative_error(from_blocks, ref.load("logits"));
+  const double err_dense = relative_error(from_blocks, step_logits(*dense));
+  std::cout << "demo decode from blocks: max relative error " << err_ref << " vs transformers, " << err_dense
+            << " vs our dense decode\n";
+  EXPECT_LT(err_ref, 1e-3);
+  EXPECT_LT(err_dense, 1e-4);
+}
+
 }  // namespace
