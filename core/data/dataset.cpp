@@ -1,0 +1,39 @@
+// Dataset loading (see dataset.h).
+#include "core/data/dataset.h"
+
+#include <algorithm>
+
+namespace tb::data {
+
+LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions& options,
+                           const std::optional<ColumnMapping>& mapping, const std::function<bool(double)>& progress) {
+  // 1. Read (90 % of the progress bar), 2. map each record, 3. one report for both.
+  const auto read_progress = [&](double f) { return !progress || progress(0.9 * f); };
+  ReadOptions read_options = options;
+  read_options.rejects_path.clear();  // written below, with the mapping's rejects too
+  ReadResult read = read_dataset(path, read_options, read_progress);
+  LoadedDataset out;
+  out.report = std::move(read.report);
+  out.mapping = mapping ? *mapping : detect_mapping(out.report.columns, read.records);
+  check_mapping(out.mapping, out.report.columns);
+  out.examples.reserve(read.records.size());
+  const std::string file = path.string();
+  for (const Record& record : read.records) {
+    auto mapped = map_record(record, out.mapping, file);
+    if (auto* issue = std::get_if<RowIssue>(&mapped)) {
+      issue->raw = record.fields.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).substr(0, 4096);
+      --out.report.rows_kept;
+      reject_row(out.report, std::move(*issue), options.policy);
+    } else {
+      out.examples.push_back(std::get<Example>(std::move(mapped)));
+    }
+  }
+  // Rejected rows in file order, whichever step rejected them.
+  std::stable_sort(out.report.rejected.begin(), out.report.rejected.end(),
+                   [](const RowIssue& a, const RowIssue& b) { return a.line < b.line; });
+  if (!options.rejects_path.empty()) write_rejects(options.rejects_path, out.report);
+  if (progress) progress(1.0);
+  return out;
+}
+
+}  // namespace tb::data

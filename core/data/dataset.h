@@ -1,0 +1,26 @@
+// A dataset file turned into examples: read (dataset_reader.h), its shape detected or given,
+// each record mapped (dataset_format.h). Rows that fail either step are in one report, with
+// file, line and reason. Not for splitting or auditing (split.h, audit.h).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "core/data/dataset_format.h"
+#include "core/data/dataset_reader.h"
+
+namespace tb::data {
+
+struct LoadedDataset {
+  std::vector<Example> examples;
+  ReadReport report;      // rows_kept counts the examples; mapping rejects are in `rejected`
+  ColumnMapping mapping;  // the one used
+};
+
+// `mapping` empty = detected. Throws what read_dataset and check_mapping throw.
+LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions& options = {},
+                           const std::optional<ColumnMapping>& mapping = std::nullopt,
+                           const std::function<bool(double)>& progress = {});
+
+}  // namespace tb::data
