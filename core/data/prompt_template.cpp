@@ -28,8 +28,13 @@ std::string trim(std::string_view s) {
 // Parses `text` from `pos` until the end or the closing tag of `open_section`.
 // 1. copy text up to the next "{{"; 2. read the tag up to "}}"; 3. a variable becomes a node, a
 // section opener recurses, a closer must match the open section.
+constexpr int kMaxSectionDepth = 32;
+
 std::vector<Node> parse(const std::string& text, std::size_t& pos, const std::string& open_section,
-                        const std::string& part) {
+                        const std::string& part, int depth = 0) {
+  if (depth > kMaxSectionDepth) {
+    throw FormatError("sections nest deeper than " + std::to_string(kMaxSectionDepth) + " levels", {"", 0, part});
+  }
   std::vector<Node> out;
   while (pos < text.size()) {
     const std::size_t open = text.find("{{", pos);
@@ -64,7 +69,7 @@ std::vector<Node> parse(const std::string& text, std::size_t& pos, const std::st
     }
     if (sigil == '#' || sigil == '^') {
       Node section{sigil == '#' ? Node::Kind::Section : Node::Kind::Inverted, name, {}};
-      section.children = parse(text, pos, name, part);
+      section.children = parse(text, pos, name, part, depth + 1);
       out.push_back(std::move(section));
       continue;
     }

@@ -1,14 +1,18 @@
 // Chat rendering equals transformers' apply_chat_template (render_jinja_template) for the
 // published template of every family we support and for the demo GGUF's own: each template is
 // recognised word for word, and every case renders identically or fails where Jinja raised.
+// Prompt templates (every preset, with and without its optional columns) filled by us equal a
+// plain Python filling, and rendered through each chat format equal transformers' rendering.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
 #include "core/io/gguf.h"
+#include "core/data/prompt_template.h"
 #include "core/text/chat_format.h"
 
 namespace {
@@ -49,6 +53,79 @@ TEST(ChatParity, DemoGgufTemplateIsChatMLWithSmolLMSystemPrompt) {
   EXPECT_EQ(format.family, tb::ChatFamily::ChatML);
   EXPECT_EQ(format.default_system, "You are a helpful AI assistant named SmolLM, trained by Hugging Face");
   EXPECT_TRUE(format.warning.empty());
+}
+
+// Records for a preset: every column it names, optional ones filled (or left out).
+nlohmann::ordered_json record_for(const tb::data::PromptTemplate& t, bool with_optional) {
+  nlohmann::ordered_json fields = nlohmann::ordered_json::object();
+  const auto required = t.required_columns();
+  int i = 0;
+  for (const auto& c : t.columns()) {
+    const bool optional = std::find(required.begin(), required.end(), c) == required.end();
+    if (optional && !with_optional) continue;
+    if (c == "rating") {
+      fields[c] = 4;  // a number, written as JSON writes it
+    } else {
+      ++i;
+      fields[c] = "value " + std::to_string(i) + " of " + c + (i % 2 ? " — über 学习 🤗" : "  \n");
+    }
+  }
+  return fields;
+}
+
+TEST(ChatParity, PromptTemplatesRenderAsTransformers) {
+  namespace data = tb::data;
+  const fs::path tmp = fs::path(TB_TEST_TMP) / "templates";
+  fs::create_directories(tmp);
+  nlohmann::ordered_json cases = nlohmann::ordered_json::array();
+  std::vector<std::pair<data::PromptTemplate, data::Record>> ours;
+  for (const auto& t : data::template_presets()) {
+    for (const bool with_optional : {true, false}) {
+      data::Record r{1, record_for(t, with_optional)};
+      cases.push_back({{"template", {{"system", t.system}, {"prompt", t.prompt}, {"completion", t.completion}}},
+                       {"fields", r.fields}});
+      ours.emplace_back(t, r);
+    }
+  }
+  std::ofstream(tmp / "cases.json") << cases.dump(1);
+  const std::string cmd = std::string("\"") + TB_VENV_PYTHON + "\" \"" + TB_PARITY_SCRIPTS + "/check_templates.py\" \"" +
+                          (fs::path(TB_PARITY_OUT) / "chat" / "chat.json").string() + "\" \"" +
+                          (tmp / "cases.json").string() + "\" \"" + (tmp / "rendered.json").string() + "\"";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream chat_in(fs::path(TB_PARITY_OUT) / "chat" / "chat.json");
+  const auto chat = nlohmann::json::parse(chat_in);
+  std::ifstream in(tmp / "rendered.json");
+  const auto want = nlohmann::json::parse(in);
+  ASSERT_EQ(want.size(), ours.size());
+  int compared = 0;
+  for (std::size_t i = 0; i < ours.size(); ++i) {
+    const auto example = data::apply_template(ours[i].first, ours[i].second, "cases.json");
+    const auto& ref_messages = want[i]["messages"];
+    ASSERT_EQ(example.messages.size(), ref_messages.size()) << ours[i].first.name;
+    for (std::size_t m = 0; m < example.messages.size(); ++m) {
+      EXPECT_EQ(example.messages[m].role, ref_messages[m]["role"].get<std::string>());
+      EXPECT_EQ(example.messages[m].content, ref_messages[m]["content"].get<std::string>()) << ours[i].first.name;
+    }
+    for (const auto& [name, rendered] : want[i]["rendered"].items()) {
+      std::string bos, eos;
+      for (const auto& c : chat["cases"]) {
+        if (c["template_name"] == name) {
+          bos = c["bos"];
+          eos = c["eos"];
+          break;
+        }
+      }
+      const auto format = tb::recognise_chat_template(chat["templates"][name], bos, eos);
+      if (rendered.is_object()) {
+        EXPECT_THROW(format.render(example.messages, false), tb::Error) << name << " " << ours[i].first.name;
+        continue;
+      }
+      EXPECT_EQ(format.render(example.messages, false), rendered.get<std::string>()) << name << " " << ours[i].first.name;
+      ++compared;
+    }
+  }
+  std::cout << compared << " template renderings compared\n";
+  EXPECT_GT(compared, 80);
 }
 
 }  // namespace
