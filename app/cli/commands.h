@@ -15,5 +15,6 @@ void add_inspect_command(CLI::App& app, int& exit_code);
 void add_tokenize_command(CLI::App& app, int& exit_code);
 void add_generate_command(CLI::App& app, int& exit_code);
 void add_export_command(CLI::App& app, int& exit_code);
+void add_audit_command(CLI::App& app, int& exit_code);
 
 }  // namespace tb::cli

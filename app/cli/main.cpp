@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   tb::cli::add_tokenize_command(app, exit_code);
   tb::cli::add_generate_command(app, exit_code);
   tb::cli::add_export_command(app, exit_code);
+  tb::cli::add_audit_command(app, exit_code);
   // An unknown first word gets its own sentence (CLI11 would only say a subcommand is required).
   const auto subcommands = app.get_subcommands({});
   std::string known;
