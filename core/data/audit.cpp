@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/data/pii_scan.h"
 #include "core/data/text_normalize.h"
+#include "core/data/tokenize_example.h"
 
 namespace tb::data {
 namespace {
@@ -24,9 +25,8 @@ std::int64_t length_of(const Example& e, const Tokenizer* tokenizer, const ChatF
     const std::string norm = normalize_for_dedup(comparable_text(e));
     return static_cast<std::int64_t>(words_of(norm).size());
   }
-  if (!e.is_chat()) return static_cast<std::int64_t>(tokenizer->encode(e.text, false).size());
-  const std::string rendered = format != nullptr ? format->render(e.messages, false) : comparable_text(e);
-  return static_cast<std::int64_t>(tokenizer->encode(rendered, true).size());
+  static const ChatFormat kPlain;  // the editable default when no chat format is given
+  return static_cast<std::int64_t>(tokenize_example(e, *tokenizer, format != nullptr ? *format : kPlain).ids.size());
 }
 
 // Bin edges 0, 16, 32, 64, ... doubling up past the longest example (and past max_tokens).

@@ -79,8 +79,7 @@ std::vector<TokenId> GenerationSession::chat_prompt(const std::vector<ChatMessag
   const Tokenizer& t = model_->tokenizer();
   const std::string text = model_->chat_format().render(messages, /*add_generation_prompt=*/true);
   std::vector<TokenId> ids;
-  const bool has_bos_text = t.special().bos && text.rfind(t.token_text(*t.special().bos), 0) == 0;
-  if (t.special().add_bos && t.special().bos && !has_bos_text) ids.push_back(*t.special().bos);
+  if (needs_bos(t, text)) ids.push_back(*t.special().bos);
   const auto body = t.encode(text);
   ids.insert(ids.end(), body.begin(), body.end());
   return ids;

@@ -21,6 +21,11 @@ std::size_t complete_utf8_prefix(std::string_view bytes) {
   return n;  // only continuation bytes: invalid, let them through
 }
 
+bool needs_bos(const Tokenizer& t, std::string_view rendered) {
+  const auto& sp = t.special();
+  return sp.add_bos && sp.bos && !rendered.starts_with(t.token_text(*sp.bos));
+}
+
 std::string StreamingDecoder::push(TokenId id) {
   if (skip_special_ && tokenizer_.is_special(id)) return {};
   std::string bytes = tokenizer_.token_bytes(id);

@@ -75,4 +75,8 @@ class StreamingDecoder {
 // byte counts as complete, so that garbage never stalls the stream).
 std::size_t complete_utf8_prefix(std::string_view bytes);
 
+// True when ids of `rendered` (a chat rendering) need the model's BOS in front: the model wants
+// one and the text does not already start with it.
+bool needs_bos(const Tokenizer& tokenizer, std::string_view rendered);
+
 }  // namespace tb

@@ -13,6 +13,8 @@
 #include "core/common/error.h"
 #include "core/io/gguf.h"
 #include "core/data/prompt_template.h"
+#include "core/data/tokenize_example.h"
+#include "core/model/model_inspect.h"
 #include "core/text/chat_format.h"
 
 namespace {
@@ -126,6 +128,51 @@ TEST(ChatParity, PromptTemplatesRenderAsTransformers) {
   }
   std::cout << compared << " template renderings compared\n";
   EXPECT_GT(compared, 80);
+}
+
+// What the trainer sees: segment by segment tokenisation of the demo model's chat rendering
+// gives the ids of the whole rendering, and the trained ids are exactly the assistant turns
+// with their end-of-turn marker.
+TEST(ChatParity, TokenizedExamplesEqualTheWholeRendering) {
+  const auto tokenizer = tb::load_model_tokenizer(TB_DEMO_MODEL_PATH);
+  const auto format = tb::recognise_chat_template(tb::read_chat_template(TB_DEMO_MODEL_PATH), "<|im_start|>", "<|im_end|>");
+  std::ifstream in(fs::path(TB_PARITY_OUT) / "chat" / "chat.json");
+  const auto j = nlohmann::json::parse(in);
+  int checked = 0;
+  for (const auto& c : j["cases"]) {
+    if (c["template_name"] != "smollm2" || c["add_generation_prompt"] || c.contains("error")) continue;
+    tb::data::Example e;
+    for (const auto& m : c["messages"]) e.messages.push_back({m["role"], m["content"]});
+    const auto t = tb::data::tokenize_example(e, *tokenizer, format);
+    const auto whole = tokenizer->encode(format.render(e.messages, false));
+    if (t.ids != whole) {
+      std::size_t k = 0;
+      while (k < t.ids.size() && k < whole.size() && t.ids[k] == whole[k]) ++k;
+      ADD_FAILURE() << "first difference at token " << k << ": ours "
+                    << (k < t.ids.size() ? tokenizer->token_text(t.ids[k]) : "(end)") << ", whole rendering "
+                    << (k < whole.size() ? tokenizer->token_text(whole[k]) : "(end)") << " in " << c["messages"].dump();
+    }
+    std::vector<tb::TokenId> trained;
+    for (std::size_t i = 0; i < t.ids.size(); ++i) {
+      if (t.trained[i]) trained.push_back(t.ids[i]);
+    }
+    std::string want;
+    for (const auto& s : format.render_segments(e.messages, false)) {
+      if (s.trainable) want += s.text;
+    }
+    EXPECT_EQ(tokenizer->decode(trained), want) << c["messages"].dump();
+    ++checked;
+  }
+  EXPECT_GE(checked, 8);
+  // Truncation is counted; a raw text trains on every token and ends with EOS.
+  tb::data::Example raw;
+  raw.text = "Plain text for continued pre-training.";
+  tb::data::TokenizeOptions o;
+  o.max_tokens = 4;
+  const auto t = tb::data::tokenize_example(raw, *tokenizer, format, o);
+  EXPECT_EQ(t.ids.size(), 4u);
+  EXPECT_EQ(t.trained_count(), 4);
+  EXPECT_EQ(t.truncated, static_cast<std::int64_t>(tokenizer->encode(raw.text, false).size()) + 1 - 4);
 }
 
 }  // namespace
