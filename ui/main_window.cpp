@@ -11,6 +11,7 @@
 
 #include "ui/about_dialog.h"
 #include "ui/bridge/engine_bridge.h"
+#include "ui/pages/data/data_page.h"
 #include "ui/pages/pending_page.h"
 #include "ui/pages/wizard_steps.h"
 #include "ui/widgets/demo_model_status_label.h"
@@ -43,7 +44,11 @@ MainWindow::MainWindow(EngineBridge* bridge, QWidget* parent)
                                      navigation_);
     item->setToolTip(steps[i].purpose);
     item->setSizeHint(QSize(0, 36));
-    pages_->addWidget(new PendingPage(steps[i], i + 1, pages_));
+    if (steps[i].key == QLatin1String("data")) {
+      pages_->addWidget(new DataPage(bridge_, pages_));
+    } else {
+      pages_->addWidget(new PendingPage(steps[i], i + 1, pages_));
+    }
   }
   layout->addWidget(navigation_);
   layout->addWidget(pages_, 1);

@@ -63,14 +63,9 @@ void add_audit_command(CLI::App& app, int& exit_code) {
     read.format = data::source_format_from_string(a->format);
     read.policy = a->abort_on_bad_row ? data::BadRowPolicy::Abort : data::BadRowPolicy::SkipAndReport;
     read.rejects_path = a->rejects;
-    std::optional<data::ColumnMapping> mapping;
-    if (!a->shape.empty() || !a->template_name.empty()) {
-      // Start from the detected mapping (columns for task, label, group) and override.
-      const auto peek = data::read_dataset(a->data, [&] { auto o = read; o.rejects_path.clear(); return o; }());
-      mapping = data::detect_mapping(peek.report.columns, peek.records);
-      if (!a->shape.empty()) mapping->format = data::dataset_format_from_string(a->shape);
-      if (!a->template_name.empty()) mapping->prompt_template = template_from(a->template_name);
-    }
+    data::MappingChoice mapping;
+    if (!a->shape.empty()) mapping.shape = data::dataset_format_from_string(a->shape);
+    if (!a->template_name.empty()) mapping.prompt_template = template_from(a->template_name);
     const auto loaded = data::load_dataset(a->data, read, mapping);
     data::SplitOptions split;
     split.train = a->split[0];

@@ -5,8 +5,8 @@
 
 namespace tb::data {
 
-LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions& options,
-                           const std::optional<ColumnMapping>& mapping, const std::function<bool(double)>& progress) {
+LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions& options, const MappingChoice& choice,
+                           const std::function<bool(double)>& progress) {
   // 1. Read (90 % of the progress bar), 2. map each record, 3. one report for both.
   const auto read_progress = [&](double f) { return !progress || progress(0.9 * f); };
   ReadOptions read_options = options;
@@ -14,7 +14,13 @@ LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions&
   ReadResult read = read_dataset(path, read_options, read_progress);
   LoadedDataset out;
   out.report = std::move(read.report);
-  out.mapping = mapping ? *mapping : detect_mapping(out.report.columns, read.records);
+  if (choice.mapping) {
+    out.mapping = *choice.mapping;
+  } else {
+    out.mapping = detect_mapping(out.report.columns, read.records);
+    if (choice.shape) out.mapping.format = *choice.shape;
+    if (choice.prompt_template) out.mapping.prompt_template = choice.prompt_template;
+  }
   check_mapping(out.mapping, out.report.columns);
   out.examples.reserve(read.records.size());
   const std::string file = path.string();

@@ -18,9 +18,16 @@ struct LoadedDataset {
   ColumnMapping mapping;  // the one used
 };
 
-// `mapping` empty = detected. Throws what read_dataset and check_mapping throw.
+// What the user chose over detection: a shape, a template, or a whole mapping (which wins).
+struct MappingChoice {
+  std::optional<DatasetFormat> shape;
+  std::optional<PromptTemplate> prompt_template;
+  std::optional<ColumnMapping> mapping;
+};
+
+// The mapping is detected from the file, then `choice` applied. Throws what read_dataset and
+// check_mapping throw.
 LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions& options = {},
-                           const std::optional<ColumnMapping>& mapping = std::nullopt,
-                           const std::function<bool(double)>& progress = {});
+                           const MappingChoice& choice = {}, const std::function<bool(double)>& progress = {});
 
 }  // namespace tb::data

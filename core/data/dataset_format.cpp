@@ -262,6 +262,11 @@ std::variant<Example, RowIssue> map_record(const Record& r, const ColumnMapping&
   if (e.is_chat() && blank(e.completion_text())) {
     return issue(r, file, "empty_completion", "the completion is empty: there is nothing to learn from this row");
   }
+  if (const auto tags = r.fields.find("tags"); tags != r.fields.end() && tags->is_array()) {
+    for (const auto& t : *tags) {
+      if (t.is_string()) e.tags.push_back(t.get<std::string>());
+    }
+  }
   e.task = tag_field(r, m.task);
   e.label = tag_field(r, m.label);
   e.group = tag_field(r, m.group);

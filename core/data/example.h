@@ -15,6 +15,7 @@ struct Example {
   std::vector<ChatMessage> messages;  // empty for a raw text
   std::string text;                   // the raw text (continued pre-training); empty for chats
   std::string task, label, group;     // optional: for stratified / grouped splits and audits
+  std::vector<std::string> tags;      // the curator's tags
   std::string source_file;
   std::int64_t source_line = 0;
 

@@ -42,6 +42,22 @@ JobId Engine::submit_device_probe() {
   });
 }
 
+JobId Engine::submit_data_job(data::DataJobSettings settings) {
+  const std::string name = "import " + settings.path.filename().string();
+  return submit(name, [settings = std::move(settings)](JobContext& ctx) {
+    double last = -1;
+    auto snapshot = data::run_data_job(
+        settings,
+        [&](double f, const std::string& what) {
+          if (f - last < 0.01 && f < 1.0) return;  // about a hundred progress events in all
+          last = f;
+          ctx.emit(JobProgress{ctx.id(), f, what});
+        },
+        ctx.cancel_flag());
+    ctx.emit(DataAudited{ctx.id(), std::move(snapshot)});
+  });
+}
+
 void Engine::cancel(JobId job) {
   std::lock_guard lock(mutex_);
   if (job == running_id_) running_cancel_.store(true);

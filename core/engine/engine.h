@@ -25,6 +25,7 @@ class JobContext {
   JobId id() const { return id_; }
   // Jobs check this between steps and return early when it is set.
   bool cancelled() const { return cancel_flag_.load(std::memory_order_relaxed); }
+  const std::atomic<bool>& cancel_flag() const { return cancel_flag_; }
   void emit(const Event& event) const { sink_(event); }
   void log(std::string text) const { sink_(LogLine{id_, std::move(text)}); }
 
@@ -49,6 +50,9 @@ class Engine {
 
   // Queues a device probe; its result arrives as a DeviceProbed event.
   JobId submit_device_probe();
+  // Import, split and audit a dataset (data_job.h): JobProgress now and then, then one
+  // DataAudited (also after a cancel, with what was read and cancelled set).
+  JobId submit_data_job(data::DataJobSettings settings);
 
   // A queued job is dropped (reported Cancelled when its turn comes); a running one has its
   // cancel flag set. Unknown or finished ids are ignored.

@@ -1,6 +1,8 @@
 // Events: what jobs on the engine's worker thread report to whoever listens (the CLI prints
-// them; the GUI's EngineBridge re-posts them as queued signals). Plain copyable values only —
-// never tensors or pointers into core.
+// them; the GUI's EngineBridge re-posts them as queued signals). Copyable values only — never
+// tensors or pointers into live core state. A large result (an imported dataset) travels as a
+// shared pointer to data its job built and never touches again: a hand-over, so that 100,000
+// examples are moved, not copied, on the GUI thread.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +10,9 @@
 #include <string>
 #include <variant>
 
+#include <memory>
+
+#include "core/data/data_job.h"
 #include "core/engine/device.h"
 
 namespace tb {
@@ -35,7 +40,18 @@ struct DeviceProbed {
   DeviceInfo info;
 };
 
-using Event = std::variant<JobStateChanged, LogLine, DeviceProbed>;
+struct JobProgress {
+  JobId job = 0;
+  double fraction = 0;  // 0..1
+  std::string what;     // "reading", "auditing", ...
+};
+
+struct DataAudited {
+  JobId job = 0;
+  std::shared_ptr<data::DataSnapshot> snapshot;  // handed over: the job keeps no reference
+};
+
+using Event = std::variant<JobStateChanged, LogLine, DeviceProbed, JobProgress, DataAudited>;
 
 // Called on the engine's worker thread, never on the caller's.
 using EventSink = std::function<void(const Event&)>;

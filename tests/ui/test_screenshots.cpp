@@ -1,5 +1,7 @@
-// Writes docs/screenshots/main-window.png: the main window at 1440x900 under the offscreen
-// platform, after the engine has reported the real compute device. Look at the picture.
+// Writes docs/screenshots/: the main window at 1440x900 under the offscreen platform after the
+// engine has reported the real compute device (main-window.png), and the Data step with the
+// review fixture imported through the review → rating template: its examples (data-page.png)
+// and its problems (data-problems.png). Look at the pictures.
 #include <QDir>
 #include <QImage>
 #include <QLabel>
@@ -8,8 +10,12 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <QComboBox>
+#include <QTabWidget>
+
 #include "ui/bridge/engine_bridge.h"
 #include "ui/main_window.h"
+#include "ui/pages/data/data_page.h"
 
 class TestScreenshots : public QObject {
   Q_OBJECT
@@ -29,6 +35,30 @@ class TestScreenshots : public QObject {
     const QImage image = window.grab().toImage();
     QCOMPARE(image.size(), QSize(1440, 900));
     save(image, QStringLiteral("main-window.png"));
+  }
+
+  void dataPage() {
+    tbui::EngineBridge bridge;
+    tbui::MainWindow window(&bridge);
+    window.resize(1440, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.showStep(1);
+    auto* page = window.findChild<tbui::DataPage*>();
+    QVERIFY(page != nullptr);
+    page->templateCombo()->setCurrentIndex(page->templateCombo()->findData(QStringLiteral("review_rating")));
+    QSignalSpy done(page, &tbui::DataPage::importFinished);
+    page->openFile(QStringLiteral(TB_SOURCE_DIR "/tests/data/datasets/reviews.csv"));
+    QVERIFY(done.wait(30000));
+    QVERIFY(done.front().front().toBool());
+    QCoreApplication::processEvents();
+    save(window.grab().toImage(), QStringLiteral("data-page.png"));
+    page->tabs()->setCurrentIndex(1);
+    QCoreApplication::processEvents();
+    save(window.grab().toImage(), QStringLiteral("data-problems.png"));
+    page->tabs()->setCurrentIndex(2);
+    QCoreApplication::processEvents();
+    save(window.grab().toImage(), QStringLiteral("data-lengths.png"));
   }
 
  private:

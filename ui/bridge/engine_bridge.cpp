@@ -20,6 +20,7 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 
 EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<tb::DeviceInfo>();
+  qRegisterMetaType<std::shared_ptr<tb::data::DataSnapshot>>();
   // Runs on the worker: copy the event and hand it to the GUI thread. If the bridge is gone
   // before the call runs, Qt drops it (the bridge is the call's context object).
   engine_ = std::make_unique<tb::Engine>([this](const tb::Event& event) {
@@ -30,6 +31,12 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
 EngineBridge::~EngineBridge() { engine_.reset(); }
 
 void EngineBridge::probeDevice() { engine_->submit_device_probe(); }
+
+quint64 EngineBridge::importDataset(const tb::data::DataJobSettings& settings) {
+  return engine_->submit_data_job(settings);
+}
+
+void EngineBridge::cancelJob(quint64 job) { engine_->cancel(job); }
 
 void EngineBridge::dispatch(const tb::Event& event) {
   std::visit(Overloaded{
@@ -45,6 +52,10 @@ void EngineBridge::dispatch(const tb::Event& event) {
                  [this](const tb::LogLine& e) {
                    Q_EMIT logLine(e.job, QString::fromStdString(e.text));
                  },
+                 [this](const tb::JobProgress& e) {
+                   Q_EMIT jobProgress(e.job, e.fraction, QString::fromStdString(e.what));
+                 },
+                 [this](const tb::DataAudited& e) { Q_EMIT dataAudited(e.job, e.snapshot); },
              },
              event);
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/data/data_job.h"
 #include "core/engine/device.h"
 #include "core/engine/event.h"
 
@@ -28,12 +29,19 @@ class EngineBridge : public QObject {
   void probeDevice();
   // The last probe's result, if one has arrived.
   const std::optional<tb::DeviceInfo>& device() const { return device_; }
+  // Imports, splits and audits a dataset on the worker: jobProgress() now and then, then
+  // dataAudited() (also after cancelJob, with what was read), or jobStateChanged(Failed).
+  quint64 importDataset(const tb::data::DataJobSettings& settings);
+  void cancelJob(quint64 job);
 
  Q_SIGNALS:
   void deviceProbed(const tb::DeviceInfo& info);
   void jobStateChanged(quint64 job, const QString& name, const QString& state,
                        const QString& message);
   void logLine(quint64 job, const QString& text);
+  void jobProgress(quint64 job, double fraction, const QString& what);
+  // The snapshot is handed over: the receiver may move its contents out.
+  void dataAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> snapshot);
 
  private:
   void dispatch(const tb::Event& event);  // on the GUI thread
@@ -45,3 +53,4 @@ class EngineBridge : public QObject {
 }  // namespace tbui
 
 Q_DECLARE_METATYPE(tb::DeviceInfo)
+Q_DECLARE_METATYPE(std::shared_ptr<tb::data::DataSnapshot>)

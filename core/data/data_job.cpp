@@ -1,0 +1,35 @@
+// The import-and-audit job (see data_job.h).
+#include "core/data/data_job.h"
+
+#include "core/common/error.h"
+
+namespace tb::data {
+
+std::shared_ptr<DataSnapshot> run_data_job(const DataJobSettings& s,
+                                                 const std::function<void(double, const std::string&)>& progress,
+                                                 const std::atomic<bool>& cancel) {
+  auto snap = std::make_shared<DataSnapshot>();
+  snap->settings = s;
+  // 1. Read and map (70 % of the bar), 2. split, 3. audit (the rest).
+  snap->dataset = load_dataset(s.path, s.read, s.mapping, [&](double f) {
+    progress(0.7 * f, "reading");
+    return !cancel.load();
+  });
+  snap->cancelled = cancel.load();
+  snap->splits = assign_splits(snap->dataset.examples, s.split);
+  if (!snap->cancelled) {
+    try {
+      snap->audit = audit_examples(snap->dataset.examples, snap->splits, s.audit, nullptr, nullptr, [&](double f) {
+        progress(0.7 + 0.3 * f, "auditing");
+        return !cancel.load();
+      });
+    } catch (const Error&) {
+      if (!cancel.load()) throw;
+      snap->cancelled = true;
+    }
+  }
+  progress(1.0, "done");
+  return snap;
+}
+
+}  // namespace tb::data

@@ -1,0 +1,98 @@
+// The Data step: import a file (button or drag and drop), see what was rejected and why, choose
+// the shape, template and split, read the audit (duplicates, leakage, lengths, PII), and curate
+// the examples in an undoable table that saves as JSON Lines. Import and audit run on the
+// engine's worker (EngineBridge) with a progress bar and Cancel; the GUI thread only shows.
+#pragma once
+
+#include <QWidget>
+#include <memory>
+
+#include "core/data/data_job.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+class QTableView;
+class QTreeWidget;
+class QTreeWidgetItem;
+class QUndoStack;
+
+namespace tbui {
+
+class EngineBridge;
+class ExamplesModel;
+class HistogramView;
+
+class DataPage : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit DataPage(EngineBridge* bridge, QWidget* parent = nullptr);
+
+  // Imports `path` with the page's current shape, template and split settings.
+  void openFile(const QString& path);
+  void cancelImport();
+  bool busy() const { return job_ != 0; }
+  // Atomic JSON Lines (dataset_store.h); false with `error` set when it fails.
+  bool saveExamples(const QString& path, QString* error = nullptr);
+  // Removes the validation/test examples the audit lists as leaking, as one undoable step.
+  int dropLeakingExamples();
+  // Shows the examples table at the row that came from source line `line`; false if none.
+  bool showSourceLine(qint64 line);
+
+  ExamplesModel* examplesModel() const { return model_; }
+  QUndoStack* undoStack() const { return undo_; }
+  QTreeWidget* problems() const { return problems_; }
+  QTableView* table() const { return table_; }
+  QTabWidget* tabs() const { return tabs_; }
+  HistogramView* histogram() const { return histogram_; }
+  QString summaryText() const;
+  QComboBox* shapeCombo() const { return shape_; }
+  QComboBox* templateCombo() const { return template_; }
+
+ Q_SIGNALS:
+  void importFinished(bool ok);
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  tb::data::DataJobSettings settings(const QString& path) const;
+  void onProgress(quint64 job, double fraction, const QString& what);
+  void onAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> snapshot);
+  void onJobState(quint64 job, const QString& name, const QString& state, const QString& message);
+  void fillProblems(const tb::data::DataSnapshot& s);
+  void activateProblem(QTreeWidgetItem* item);
+
+  EngineBridge* bridge_;
+  quint64 job_ = 0;
+  QString path_;
+  std::vector<qint64> leakLines_;  // source lines of the examples to drop
+  QUndoStack* undo_;
+  ExamplesModel* model_;
+  QPushButton* open_;
+  QPushButton* reimport_;
+  QPushButton* cancel_;
+  QLabel* file_;
+  QComboBox* shape_;
+  QComboBox* template_;
+  QDoubleSpinBox* train_;
+  QDoubleSpinBox* validation_;
+  QDoubleSpinBox* test_;
+  QSpinBox* seed_;
+  QProgressBar* progress_;
+  QLabel* summary_;
+  QTabWidget* tabs_;
+  QTableView* table_;
+  QTreeWidget* problems_;
+  QPushButton* dropLeaks_;
+  HistogramView* histogram_;
+  QLabel* lengths_;
+};
+
+}  // namespace tbui
