@@ -70,7 +70,10 @@ AuditReport audit_examples(const std::vector<Example>& examples, const std::vect
     if (e.is_chat()) {
       const auto words = words_of(normalize_for_dedup(e.completion_text())).size();
       if (words == 0) r.empty_completions.push_back(i);
-      else if (static_cast<std::int64_t>(words) < o.min_completion_words) r.short_completions.push_back(i);
+      // A label as the whole answer (classification, ratings) is short on purpose.
+      else if (static_cast<std::int64_t>(words) < o.min_completion_words && e.completion_text() != e.label) {
+        r.short_completions.push_back(i);
+      }
     }
     if (!e.label.empty()) ++r.label_counts[e.label];
     if (o.scan_pii) {

@@ -6,12 +6,14 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QSignalSpy>
+#include <QPushButton>
 #include <QTest>
 
 #include "core/common/build_info.h"
 #include "ui/about_dialog.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/main_window.h"
+#include "ui/pages/data/data_page.h"
 #include "ui/pages/pending_page.h"
 #include "ui/pages/wizard_steps.h"
 
@@ -39,6 +41,14 @@ class TestMainWindow : public QObject {
       const QRect rect = nav->visualItemRect(nav->item(i));
       QTest::mouseClick(nav->viewport(), Qt::LeftButton, {}, rect.center());
       QCOMPARE(window.currentStep(), i);
+      if (tbui::wizardSteps()[i].key == QLatin1String("data")) {
+        // A built step: the Data page, ready for a file.
+        auto* data = qobject_cast<tbui::DataPage*>(pages->currentWidget());
+        QVERIFY(data && data->isVisible());
+        auto* open = data->findChild<QPushButton*>(QStringLiteral("openData"));
+        QVERIFY(open && open->isVisible() && open->isEnabled());
+        continue;
+      }
       auto* page = qobject_cast<tbui::PendingPage*>(pages->currentWidget());
       QVERIFY(page);
       QCOMPARE(page->stepKey(), tbui::wizardSteps()[i].key);
