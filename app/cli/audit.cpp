@@ -8,16 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
-#include "core/data/audit.h"
-#include "core/data/dataset.h"
+#include "core/data/data_job.h"
 #include "core/io/json_file.h"
-#include "core/model/model_inspect.h"
 
 namespace tb::cli {
 namespace {
 
 struct AuditArgs {
-  std::string data, format = "auto", shape, template_name, model, rejects, stratify = "none";
+  std::string data, format = "auto", shape, template_name, model, rejects, stratify = "none", test_file;
   std::vector<double> split = {0.8, 0.1, 0.1};
   std::uint64_t seed = 42;
   bool json = false, abort_on_bad_row = false, by_group = false;
@@ -58,34 +56,31 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--rejects", a->rejects, "Write rejected rows to this JSONL file");
   cmd->add_flag("--abort-on-bad-row", a->abort_on_bad_row, "Stop at the first bad row instead of skipping it");
   cmd->add_flag("--json", a->json, "Print the report as JSON");
+  cmd->add_option("--test-file", a->test_file, "A fixed test set: every example of this file goes to test");
   cmd->callback([a, &exit_code] {
-    data::ReadOptions read;
-    read.format = data::source_format_from_string(a->format);
-    read.policy = a->abort_on_bad_row ? data::BadRowPolicy::Abort : data::BadRowPolicy::SkipAndReport;
-    read.rejects_path = a->rejects;
-    data::MappingChoice mapping;
-    if (!a->shape.empty()) mapping.shape = data::dataset_format_from_string(a->shape);
-    if (!a->template_name.empty()) mapping.prompt_template = template_from(a->template_name);
-    const auto loaded = data::load_dataset(a->data, read, mapping);
-    data::SplitOptions split;
-    split.train = a->split[0];
-    split.validation = a->split[1];
-    split.test = a->split[2];
-    split.seed = a->seed;
-    split.stratify = a->stratify == "label" ? data::StratifyBy::Label
-                     : a->stratify == "task" ? data::StratifyBy::Task
-                                             : data::StratifyBy::None;
-    split.by_group = a->by_group;
-    const auto splits = data::assign_splits(loaded.examples, split);
-    std::shared_ptr<const Tokenizer> tokenizer;
-    std::optional<ChatFormat> chat;
-    if (!a->model.empty()) {
-      tokenizer = load_model_tokenizer(a->model);
-      const auto& sp = tokenizer->special();
-      chat = recognise_chat_template(read_chat_template(a->model), sp.bos ? tokenizer->token_text(*sp.bos) : "",
-                                     sp.eos ? tokenizer->token_text(*sp.eos) : "");
-    }
-    const auto report = data::audit_examples(loaded.examples, splits, a->audit, tokenizer.get(), chat ? &*chat : nullptr);
+    data::DataJobSettings s;
+    s.path = a->data;
+    s.read.format = data::source_format_from_string(a->format);
+    s.read.policy = a->abort_on_bad_row ? data::BadRowPolicy::Abort : data::BadRowPolicy::SkipAndReport;
+    s.read.rejects_path = a->rejects;
+    if (!a->shape.empty()) s.mapping.shape = data::dataset_format_from_string(a->shape);
+    if (!a->template_name.empty()) s.mapping.prompt_template = template_from(a->template_name);
+    s.split.train = a->split[0];
+    s.split.validation = a->split[1];
+    s.split.test = a->split[2];
+    s.split.seed = a->seed;
+    s.split.stratify = a->stratify == "label" ? data::StratifyBy::Label
+                       : a->stratify == "task" ? data::StratifyBy::Task
+                                               : data::StratifyBy::None;
+    s.split.by_group = a->by_group;
+    s.audit = a->audit;
+    s.test_path = a->test_file;
+    s.tokenizer_model = a->model;
+    const std::atomic<bool> never{false};
+    const auto snapshot = data::run_data_job(s, [](double, const std::string&) {}, never);
+    const auto& loaded = snapshot->dataset;
+    const auto& splits = snapshot->splits;
+    const auto& report = snapshot->audit;
     const auto& rr = loaded.report;
     if (a->json) {
       nlohmann::ordered_json out = {{"file", rr.path},
@@ -106,6 +101,12 @@ void add_audit_command(CLI::App& app, int& exit_code) {
                 << "; " << rr.rows_read << " rows read, " << rr.rows_kept << " kept, " << rr.rejected.size()
                 << " rejected\n";
       for (const auto& w : rr.warnings) std::cout << "  warning: " << w << "\n";
+      if (snapshot->test_report) {
+        const auto& t = *snapshot->test_report;
+        std::cout << t.path << " (fixed test set): " << t.rows_read << " rows read, " << t.rows_kept << " kept, "
+                  << t.rejected.size() << " rejected\n";
+        for (const auto& i : t.rejected) std::cout << "  " << i.file << ":" << i.line << ": " << i.reason << "\n";
+      }
       for (std::size_t i = 0; i < rr.rejected.size() && i < 20; ++i) {
         std::cout << "  " << rr.rejected[i].file << ":" << rr.rejected[i].line << ": " << rr.rejected[i].reason << "\n";
       }

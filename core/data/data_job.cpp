@@ -2,6 +2,7 @@
 #include "core/data/data_job.h"
 
 #include "core/common/error.h"
+#include "core/model/model_inspect.h"
 
 namespace tb::data {
 
@@ -17,9 +18,25 @@ std::shared_ptr<DataSnapshot> run_data_job(const DataJobSettings& s,
   });
   snap->cancelled = cancel.load();
   snap->splits = assign_splits(snap->dataset.examples, s.split);
+  // 2b. A fixed test file joins as Test, mapped with the main file's mapping.
+  if (!s.test_path.empty() && !snap->cancelled) {
+    MappingChoice same;
+    same.mapping = snap->dataset.mapping;
+    auto test = load_dataset(s.test_path, s.read, same, [&](double) { return !cancel.load(); });
+    snap->splits.insert(snap->splits.end(), test.examples.size(), Split::Test);
+    for (auto& e : test.examples) snap->dataset.examples.push_back(std::move(e));
+    snap->test_report = std::move(test.report);
+  }
+  std::shared_ptr<const Tokenizer> tokenizer;
+  std::optional<ChatFormat> chat;
+  if (!s.tokenizer_model.empty()) {
+    tokenizer = load_model_tokenizer(s.tokenizer_model);
+    chat = model_chat_format(s.tokenizer_model, *tokenizer);
+  }
   if (!snap->cancelled) {
     try {
-      snap->audit = audit_examples(snap->dataset.examples, snap->splits, s.audit, nullptr, nullptr, [&](double f) {
+      snap->audit = audit_examples(snap->dataset.examples, snap->splits, s.audit, tokenizer.get(),
+                                   chat ? &*chat : nullptr, [&](double f) {
         progress(0.7 + 0.3 * f, "auditing");
         return !cancel.load();
       });

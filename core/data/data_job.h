@@ -22,11 +22,17 @@ struct DataJobSettings {
   MappingChoice mapping;  // nothing chosen = detected
   SplitOptions split;
   AuditOptions audit;
+  // A fixed test set: read and mapped like `path`, every example in Test (then `split.test`
+  // is usually 0). Empty = none.
+  std::filesystem::path test_path;
+  // Lengths in this model's tokens, rendered by its chat format. Empty = in words.
+  std::filesystem::path tokenizer_model;
 };
 
 struct DataSnapshot {
   DataJobSettings settings;
-  LoadedDataset dataset;
+  LoadedDataset dataset;  // the fixed test file's examples last, its rejects in its own report
+  std::optional<ReadReport> test_report;
   std::vector<Split> splits;  // one per example
   AuditReport audit;
   bool cancelled = false;     // the import stopped early: what was read is here

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/common/error.h"
+
 namespace tb::data {
 
 LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions& options, const MappingChoice& choice,
@@ -21,7 +23,13 @@ LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions&
     if (choice.shape) out.mapping.format = *choice.shape;
     if (choice.prompt_template) out.mapping.prompt_template = choice.prompt_template;
   }
-  check_mapping(out.mapping, out.report.columns);
+  try {
+    check_mapping(out.mapping, out.report.columns);
+  } catch (const FormatError&) {
+    throw;
+  } catch (const Error& e) {  // name the file whose columns do not fit
+    throw Error(e.message(), {path.string(), 0, e.where().field});
+  }
   out.examples.reserve(read.records.size());
   const std::string file = path.string();
   for (const Record& record : read.records) {

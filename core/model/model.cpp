@@ -35,9 +35,7 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
   named.clear();
   weights.blocks = std::move(blocks);
   std::shared_ptr<const Tokenizer> tokenizer = load_model_tokenizer(path);
-  const std::string bos = tokenizer->special().bos ? tokenizer->token_text(*tokenizer->special().bos) : "";
-  const std::string eos = tokenizer->special().eos ? tokenizer->token_text(*tokenizer->special().eos) : "";
-  ChatFormat chat = recognise_chat_template(read_chat_template(path), bos, eos);
+  ChatFormat chat = model_chat_format(path, *tokenizer);
   return from_parts(std::move(config), std::move(weights), std::move(tokenizer), std::move(chat), path.string());
 }
 

@@ -59,6 +59,12 @@ std::unique_ptr<Tokenizer> load_model_tokenizer(const std::filesystem::path& pat
   return load_tokenizer_from_folder(path);
 }
 
+ChatFormat model_chat_format(const std::filesystem::path& path, const Tokenizer& tokenizer) {
+  const auto& sp = tokenizer.special();
+  return recognise_chat_template(read_chat_template(path), sp.bos ? tokenizer.token_text(*sp.bos) : "",
+                                 sp.eos ? tokenizer.token_text(*sp.eos) : "");
+}
+
 std::string read_chat_template(const std::filesystem::path& path) {
   std::error_code ec;
   if (is_gguf(path)) {

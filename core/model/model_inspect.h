@@ -51,6 +51,9 @@ std::unique_ptr<Tokenizer> load_model_tokenizer(const std::filesystem::path& pat
 // The chat template text of a folder (tokenizer_config.json or chat_template.jinja) or GGUF.
 std::string read_chat_template(const std::filesystem::path& path);
 
+// The model's chat format: its template recognised with the texts of its BOS and EOS tokens.
+ChatFormat model_chat_format(const std::filesystem::path& path, const Tokenizer& tokenizer);
+
 void to_json(nlohmann::json& out, const ModelInfo& info);
 
 }  // namespace tb

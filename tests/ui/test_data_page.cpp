@@ -76,6 +76,21 @@ class TestDataPage : public QObject {
     QVERIFY(page.histogram()->binCount() > 0);
   }
 
+  void fixedTestFileJoinsAsTestAndItsLeakIsFound() {
+    tbui::EngineBridge bridge;
+    tbui::DataPage page(&bridge);
+    page.setTestFile(kData + QStringLiteral("qa_fixed_test.tsv"));
+    QVERIFY(importAndWait(page, kData + QStringLiteral("qa.tsv")));
+    QCOMPARE(page.examplesModel()->rowCount(), 4);
+    QCOMPARE(page.examplesModel()->fieldText(3, tbui::ExamplesModel::SplitColumn), QStringLiteral("test"));
+    QVERIFY2(page.summaryText().contains(QStringLiteral("Fixed test set qa_fixed_test.tsv: 2 rows read, 2 kept")),
+             qPrintable(page.summaryText()));
+    QTreeWidgetItem* leaks = category(page.problems(), QStringLiteral("Leaking across splits"));
+    QVERIFY(leaks != nullptr);
+    QCOMPARE(leaks->childCount(), 1);
+    QCOMPARE(leaks->child(0)->text(0), QStringLiteral("line 2 (test)"));
+  }
+
   void curateWithUndoRedoAndSave() {
     tbui::EngineBridge bridge;
     tbui::DataPage page(&bridge);

@@ -1,6 +1,7 @@
 // DataPage (see data_page.h).
 #include "ui/pages/data/data_page.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
@@ -27,6 +28,7 @@
 #include "core/common/error.h"
 #include "core/data/dataset_store.h"
 #include "core/data/prompt_template.h"
+#include "core/engine/locations.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/data/example_commands.h"
 #include "ui/pages/data/examples_model.h"
@@ -126,8 +128,25 @@ DataPage::DataPage(EngineBridge* bridge, QWidget* parent)
   seed_->setRange(0, 1 << 30);
   seed_->setValue(42);
   seed_->setToolTip(tr("The same seed gives the same split"));
+  stratify_ = new QComboBox(this);
+  stratify_->addItem(tr("No"), int(tb::data::StratifyBy::None));
+  stratify_->addItem(tr("By label"), int(tb::data::StratifyBy::Label));
+  stratify_->addItem(tr("By task"), int(tb::data::StratifyBy::Task));
+  stratify_->setToolTip(tr("Keep each label's (or task's) share the same in every split"));
+  byGroup_ = new QCheckBox(tr("Keep groups together"), this);
+  byGroup_->setToolTip(tr("Examples with the same group id (e.g. one source document) all go to one split, so "
+                          "nothing of a document leaks from training into the test"));
+  auto* seedRow = new QHBoxLayout;
+  seedRow->addWidget(seed_);
+  seedRow->addWidget(new QLabel(tr("Stratify"), this));
+  seedRow->addWidget(stratify_);
+  seedRow->addWidget(byGroup_);
+  testFile_ = new QPushButton(tr("Fixed test file…"), this);
+  testFile_->setToolTip(tr("Use your own test set: every example of that file goes to test. Set the test share "
+                           "above to 0 then."));
+  seedRow->addWidget(testFile_);
   splitForm->addRow(tr("Train / validation / test"), ratios);
-  splitForm->addRow(tr("Seed"), seed_);
+  splitForm->addRow(tr("Seed"), seedRow);
   settingsRow->addLayout(splitForm);
   settingsRow->addStretch(1);
   layout->addLayout(settingsRow);
@@ -213,6 +232,10 @@ DataPage::DataPage(EngineBridge* bridge, QWidget* parent)
     if (!path.isEmpty()) openFile(path);
   });
   connect(reimport_, &QPushButton::clicked, this, [this] { openFile(path_); });
+  connect(testFile_, &QPushButton::clicked, this, [this] {
+    setTestFile(QFileDialog::getOpenFileName(this, tr("Open a fixed test set"), {},
+                                             tr("Datasets (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)")));
+  });
   connect(cancel_, &QPushButton::clicked, this, &DataPage::cancelImport);
   connect(add, &QAction::triggered, this, [this] {
     tb::data::Example e;
@@ -251,6 +274,13 @@ tb::data::DataJobSettings DataPage::settings(const QString& path) const {
   s.split.validation = validation_->value();
   s.split.test = test_->value();
   s.split.seed = static_cast<std::uint64_t>(seed_->value());
+  s.split.stratify = static_cast<tb::data::StratifyBy>(stratify_->currentData().toInt());
+  s.split.by_group = byGroup_->isChecked();
+  s.test_path = testPath_.toStdString();
+  // Lengths in the demo model's tokens while no other model is chosen (the Model step).
+  const auto demo = tb::Locations::from_environment().demo_model();
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(demo, ec)) s.tokenizer_model = demo;
   const QString shape = shape_->currentData().toString();
   const QString preset = template_->currentData().toString();
   if (!shape.isEmpty()) s.mapping.shape = tb::data::dataset_format_from_string(shape.toStdString());
@@ -278,6 +308,12 @@ void DataPage::openFile(const QString& path) {
     cancel_->setVisible(false);
     Q_EMIT importFinished(false);
   }
+}
+
+void DataPage::setTestFile(const QString& path) {
+  testPath_ = path;
+  testFile_->setText(path.isEmpty() ? tr("Fixed test file…") : tr("Test: %1").arg(QFileInfo(path).fileName()));
+  if (!path.isEmpty()) test_->setValue(0);
 }
 
 void DataPage::cancelImport() {
@@ -330,6 +366,13 @@ void DataPage::onAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> sn
                                      [](qint64 sum, const auto& kv) { return sum + kv.second; }));
   }
   for (const auto& w : r.warnings) text += QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(w).toHtmlEscaped());
+  if (s.test_report) {
+    text += tr("<br>Fixed test set %1: %2 rows read, %3 kept, %4 rejected.")
+                .arg(QFileInfo(QString::fromStdString(s.test_report->path)).fileName().toHtmlEscaped())
+                .arg(s.test_report->rows_read)
+                .arg(s.test_report->rows_kept)
+                .arg(s.test_report->rejected.size());
+  }
   summary_->setText(text);
   // Lengths.
   QVector<double> edges, counts;
@@ -337,9 +380,12 @@ void DataPage::onAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> sn
   for (const auto c : a.lengths.counts) counts << static_cast<double>(c);
   histogram_->setHistogram(edges, counts, tr("length in %1").arg(QString::fromStdString(a.lengths.unit)),
                            static_cast<double>(s.settings.audit.max_tokens));
+  const QString unit = s.settings.tokenizer_model.empty()
+                           ? tr("words")
+                           : tr("tokens of %1").arg(QString::fromStdString(s.settings.tokenizer_model.filename().string()));
   lengths_->setText(tr("Mean %1 %2, longest %3; %4 over the training length of %5 would be cut.")
                         .arg(a.lengths.mean, 0, 'f', 1)
-                        .arg(QString::fromStdString(a.lengths.unit))
+                        .arg(unit)
                         .arg(a.lengths.max_length)
                         .arg(a.lengths.over_max)
                         .arg(s.settings.audit.max_tokens));
@@ -357,9 +403,11 @@ void DataPage::fillProblems(const tb::data::DataSnapshot& s) {
   const auto& a = s.audit;
   auto at = [&](std::int64_t i) -> const tb::data::Example& { return ex[static_cast<std::size_t>(i)]; };
   auto splitOf = [&](std::int64_t i) { return QString::fromLatin1(tb::data::to_string(s.splits[static_cast<std::size_t>(i)])); };
-  if (!r.rejected.empty()) {
-    auto* c = category(problems_, tr("Rows not imported"), static_cast<qint64>(r.rejected.size()));
-    for (const auto& i : r.rejected) {
+  std::vector<tb::data::RowIssue> rejected = r.rejected;
+  if (s.test_report) rejected.insert(rejected.end(), s.test_report->rejected.begin(), s.test_report->rejected.end());
+  if (!rejected.empty()) {
+    auto* c = category(problems_, tr("Rows not imported"), static_cast<qint64>(rejected.size()));
+    for (const auto& i : rejected) {
       child(c, QStringLiteral("%1:%2").arg(QFileInfo(QString::fromStdString(i.file)).fileName()).arg(i.line),
             QString::fromStdString(i.reason), 0, QString::fromStdString(i.raw));
     }

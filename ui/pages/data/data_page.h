@@ -9,6 +9,7 @@
 
 #include "core/data/data_job.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -53,6 +54,8 @@ class DataPage : public QWidget {
   QString summaryText() const;
   QComboBox* shapeCombo() const { return shape_; }
   QComboBox* templateCombo() const { return template_; }
+  // A fixed test set: every example of this file goes to test (empty = none).
+  void setTestFile(const QString& path);
 
  Q_SIGNALS:
   void importFinished(bool ok);
@@ -85,6 +88,10 @@ class DataPage : public QWidget {
   QDoubleSpinBox* validation_;
   QDoubleSpinBox* test_;
   QSpinBox* seed_;
+  QComboBox* stratify_;
+  QCheckBox* byGroup_;
+  QPushButton* testFile_;
+  QString testPath_;
   QProgressBar* progress_;
   QLabel* summary_;
   QTabWidget* tabs_;
