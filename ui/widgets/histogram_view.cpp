@@ -3,6 +3,8 @@
 
 #include <QVBoxLayout>
 
+#include <cmath>
+
 // QCustomPlot's header uses Qt's lower-case keywords, which tb_ui turns off (QT_NO_KEYWORDS):
 // they are lent to it for the include only.
 #define signals Q_SIGNALS
@@ -49,6 +51,11 @@ void HistogramView::setHistogram(const QVector<double>& edges, const QVector<dou
   plot_->xAxis->setLabel(xLabel);
   plot_->xAxis->setRange(-0.6, std::max(0, bins_ - 1) + 0.6);
   plot_->yAxis->setRange(0, top > 0 ? top * 1.1 : 1);
+  // Whole numbers of examples on the y axis.
+  QSharedPointer<QCPAxisTickerFixed> counts_ticker(new QCPAxisTickerFixed);
+  counts_ticker->setTickStep(std::max(1.0, std::ceil(top / 8)));
+  counts_ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+  plot_->yAxis->setTicker(counts_ticker);
   if (limit >= 0) {
     // The limit falls in the bin whose edges hold it; drawn at its place within that bin.
     int bin = 0;

@@ -118,6 +118,7 @@ DataPage::DataPage(EngineBridge* bridge, QWidget* parent)
     box->setDecimals(2);
     box->setValue(value);
     box->setToolTip(tip);
+    box->setMaximumWidth(90);
     ratios->addWidget(box);
     return box;
   };
@@ -145,6 +146,9 @@ DataPage::DataPage(EngineBridge* bridge, QWidget* parent)
   testFile_->setToolTip(tr("Use your own test set: every example of that file goes to test. Set the test share "
                            "above to 0 then."));
   seedRow->addWidget(testFile_);
+  ratios->addStretch(1);
+  seedRow->addStretch(1);
+  seed_->setMaximumWidth(110);
   splitForm->addRow(tr("Train / validation / test"), ratios);
   splitForm->addRow(tr("Seed"), seedRow);
   settingsRow->addLayout(splitForm);
