@@ -13,6 +13,7 @@
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/data/data_page.h"
 #include "ui/pages/pending_page.h"
+#include "ui/pages/template/template_page.h"
 #include "ui/pages/wizard_steps.h"
 #include "ui/widgets/demo_model_status_label.h"
 #include "ui/widgets/device_status_label.h"
@@ -39,13 +40,19 @@ MainWindow::MainWindow(EngineBridge* bridge, QWidget* parent)
   pages_ = new QStackedWidget(central);
   pages_->setObjectName(QStringLiteral("pages"));
   const auto& steps = wizardSteps();
+  DataPage* data = nullptr;
+  TemplatePage* templates = nullptr;
   for (int i = 0; i < steps.size(); ++i) {
     auto* item = new QListWidgetItem(QStringLiteral("%1  %2").arg(i + 1).arg(steps[i].title),
                                      navigation_);
     item->setToolTip(steps[i].purpose);
     item->setSizeHint(QSize(0, 36));
     if (steps[i].key == QLatin1String("data")) {
-      pages_->addWidget(new DataPage(bridge_, pages_));
+      data = new DataPage(bridge_, pages_);
+      pages_->addWidget(data);
+    } else if (steps[i].key == QLatin1String("template")) {
+      templates = new TemplatePage(pages_);
+      pages_->addWidget(templates);
     } else {
       pages_->addWidget(new PendingPage(steps[i], i + 1, pages_));
     }
@@ -54,6 +61,12 @@ MainWindow::MainWindow(EngineBridge* bridge, QWidget* parent)
   layout->addWidget(pages_, 1);
   setCentralWidget(central);
   connect(navigation_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
+  // The Data step's columns feed the Template step; a template from there goes back to the data.
+  connect(data, &DataPage::sampleReady, templates, &TemplatePage::setSample);
+  connect(templates, &TemplatePage::templateApplied, this, [this, data](const tb::data::PromptTemplate& t) {
+    data->useTemplate(t);
+    showStep(1);
+  });
   navigation_->setCurrentRow(0);
 
   // 2. Menus and shortcuts: Ctrl+1..8 jump to a step.

@@ -23,12 +23,17 @@ LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions&
     if (choice.shape) out.mapping.format = *choice.shape;
     if (choice.prompt_template) out.mapping.prompt_template = choice.prompt_template;
   }
+  out.sample.assign(read.records.begin(), read.records.begin() + static_cast<std::ptrdiff_t>(
+                                                                   std::min<std::size_t>(read.records.size(), 20)));
   try {
     check_mapping(out.mapping, out.report.columns);
   } catch (const FormatError&) {
     throw;
   } catch (const Error& e) {  // name the file whose columns do not fit
-    throw Error(e.message(), {path.string(), 0, e.where().field});
+    if (!choice.keep_going_on_mapping_error) throw Error(e.message(), {path.string(), 0, e.where().field});
+    out.mapping_error = e.message();
+    out.report.rows_kept = 0;
+    return out;
   }
   out.examples.reserve(read.records.size());
   const std::string file = path.string();

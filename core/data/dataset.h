@@ -16,6 +16,8 @@ struct LoadedDataset {
   std::vector<Example> examples;
   ReadReport report;      // rows_kept counts the examples; mapping rejects are in `rejected`
   ColumnMapping mapping;  // the one used
+  std::vector<Record> sample;  // the first records as read (for template previews)
+  std::string mapping_error;   // see MappingChoice::keep_going_on_mapping_error
 };
 
 // What the user chose over detection: a shape, a template, or a whole mapping (which wins).
@@ -23,6 +25,10 @@ struct MappingChoice {
   std::optional<DatasetFormat> shape;
   std::optional<PromptTemplate> prompt_template;
   std::optional<ColumnMapping> mapping;
+  // A mapping that does not fit the columns: false = throw; true = return the records' sample
+  // and columns with no examples and the sentence in LoadedDataset::mapping_error (so that a
+  // template can be written for them).
+  bool keep_going_on_mapping_error = false;
 };
 
 // The mapping is detected from the file, then `choice` applied. Throws what read_dataset and

@@ -8,6 +8,7 @@
 #include <QSignalSpy>
 #include <QPushButton>
 #include <QTest>
+#include <QTextBrowser>
 
 #include "core/common/build_info.h"
 #include "ui/about_dialog.h"
@@ -15,6 +16,7 @@
 #include "ui/main_window.h"
 #include "ui/pages/data/data_page.h"
 #include "ui/pages/pending_page.h"
+#include "ui/pages/template/template_page.h"
 #include "ui/pages/wizard_steps.h"
 
 class TestMainWindow : public QObject {
@@ -47,6 +49,11 @@ class TestMainWindow : public QObject {
         QVERIFY(data && data->isVisible());
         auto* open = data->findChild<QPushButton*>(QStringLiteral("openData"));
         QVERIFY(open && open->isVisible() && open->isEnabled());
+        continue;
+      }
+      if (tbui::wizardSteps()[i].key == QLatin1String("template")) {
+        auto* templates = qobject_cast<tbui::TemplatePage*>(pages->currentWidget());
+        QVERIFY(templates && templates->isVisible() && templates->preview()->isVisible());
         continue;
       }
       auto* page = qobject_cast<tbui::PendingPage*>(pages->currentWidget());

@@ -1,7 +1,8 @@
 // Writes docs/screenshots/: the main window at 1440x900 under the offscreen platform after the
 // engine has reported the real compute device (main-window.png), and the Data step with the
 // review fixture imported through the review → rating template: its examples (data-page.png)
-// and its problems (data-problems.png). Look at the pictures.
+// its problems (data-problems.png) and lengths (data-lengths.png), and the Template step's
+// token preview of the same rows (template-page.png). Look at the pictures.
 #include <QDir>
 #include <QImage>
 #include <QLabel>
@@ -16,6 +17,7 @@
 #include "ui/bridge/engine_bridge.h"
 #include "ui/main_window.h"
 #include "ui/pages/data/data_page.h"
+#include "ui/pages/template/template_page.h"
 
 class TestScreenshots : public QObject {
   Q_OBJECT
@@ -59,6 +61,15 @@ class TestScreenshots : public QObject {
     page->tabs()->setCurrentIndex(2);
     QCoreApplication::processEvents();
     save(window.grab().toImage(), QStringLiteral("data-lengths.png"));
+    // The Template step with the same data: the preset's preview, token by token.
+    window.showStep(2);
+    auto* templates = window.findChild<tbui::TemplatePage*>();
+    QVERIFY(templates != nullptr);
+    QSignalSpy loaded(templates, &tbui::TemplatePage::tokenizerLoaded);
+    QVERIFY(templates->tokenizerReady() || loaded.wait(30000));
+    templates->choosePreset(QStringLiteral("review_rating"));
+    QCoreApplication::processEvents();
+    save(window.grab().toImage(), QStringLiteral("template-page.png"));
   }
 
  private:

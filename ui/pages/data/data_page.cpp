@@ -288,7 +288,12 @@ tb::data::DataJobSettings DataPage::settings(const QString& path) const {
   const QString shape = shape_->currentData().toString();
   const QString preset = template_->currentData().toString();
   if (!shape.isEmpty()) s.mapping.shape = tb::data::dataset_format_from_string(shape.toStdString());
-  if (!preset.isEmpty()) s.mapping.prompt_template = *tb::data::find_template_preset(preset.toStdString());
+  if (preset == QLatin1String("custom") && customTemplate_) {
+    s.mapping.prompt_template = *customTemplate_;
+  } else if (!preset.isEmpty()) {
+    s.mapping.prompt_template = *tb::data::find_template_preset(preset.toStdString());
+  }
+  s.mapping.keep_going_on_mapping_error = true;  // the columns still reach the Template step
   return s;
 }
 
@@ -312,6 +317,17 @@ void DataPage::openFile(const QString& path) {
     cancel_->setVisible(false);
     Q_EMIT importFinished(false);
   }
+}
+
+void DataPage::useTemplate(const tb::data::PromptTemplate& t) {
+  customTemplate_ = t;
+  int index = template_->findData(QStringLiteral("custom"));
+  if (index < 0) {
+    template_->addItem(tr("Custom (from the Template step)"), QStringLiteral("custom"));
+    index = template_->count() - 1;
+  }
+  template_->setCurrentIndex(index);
+  if (!path_.isEmpty()) openFile(path_);
 }
 
 void DataPage::setTestFile(const QString& path) {
@@ -349,6 +365,19 @@ void DataPage::onAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> sn
   tb::data::DataSnapshot& s = *snapshot;
   const auto& r = s.dataset.report;
   const auto& a = s.audit;
+  QStringList columns;
+  for (const auto& c : r.columns) columns << QString::fromStdString(c);
+  Q_EMIT sampleReady(columns, s.dataset.sample);
+  if (!s.dataset.mapping_error.empty()) {
+    problems_->clear();
+    undo_->clear();
+    model_->reset({}, {});
+    summary_->setText(QStringLiteral("<b style='color:#b22'>%1</b><br>%2")
+                          .arg(QString::fromStdString(s.dataset.mapping_error).toHtmlEscaped(),
+                               tr("Choose a template above, or write one on the Template step.")));
+    Q_EMIT importFinished(false);
+    return;
+  }
   fillProblems(s);
   // The summary in plain words.
   QString text = tr("<b>%1</b>: %2, shape <i>%3</i> — %4 rows read, <b>%5 kept</b>, %6 rejected.")

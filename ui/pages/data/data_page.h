@@ -6,6 +6,7 @@
 
 #include <QWidget>
 #include <memory>
+#include <optional>
 
 #include "core/data/data_job.h"
 
@@ -56,9 +57,14 @@ class DataPage : public QWidget {
   QComboBox* templateCombo() const { return template_; }
   // A fixed test set: every example of this file goes to test (empty = none).
   void setTestFile(const QString& path);
+  // A template written on the Template step: chosen in the template box and, when a file is
+  // open, imported again with it.
+  void useTemplate(const tb::data::PromptTemplate& t);
 
  Q_SIGNALS:
   void importFinished(bool ok);
+  // The columns and first records of the file just read (also when they need a template).
+  void sampleReady(const QStringList& columns, const std::vector<tb::data::Record>& sample);
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -92,6 +98,7 @@ class DataPage : public QWidget {
   QCheckBox* byGroup_;
   QPushButton* testFile_;
   QString testPath_;
+  std::optional<tb::data::PromptTemplate> customTemplate_;
   QProgressBar* progress_;
   QLabel* summary_;
   QTabWidget* tabs_;
