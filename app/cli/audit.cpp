@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
@@ -16,6 +17,7 @@ namespace {
 
 struct AuditArgs {
   std::string data, format = "auto", shape, template_name, model, rejects, stratify = "none", test_file;
+  std::optional<std::string> label_column, task_column, group_column;
   std::vector<double> split = {0.8, 0.1, 0.1};
   std::uint64_t seed = 42;
   bool json = false, abort_on_bad_row = false, by_group = false;
@@ -57,6 +59,9 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--abort-on-bad-row", a->abort_on_bad_row, "Stop at the first bad row instead of skipping it");
   cmd->add_flag("--json", a->json, "Print the report as JSON");
   cmd->add_option("--test-file", a->test_file, "A fixed test set: every example of this file goes to test");
+  cmd->add_option("--label-column", a->label_column, "The column with each example's label (\"\" = none)");
+  cmd->add_option("--task-column", a->task_column, "The column with each example's task (\"\" = none)");
+  cmd->add_option("--group-column", a->group_column, "The column grouping examples, e.g. a source id (\"\" = none)");
   cmd->callback([a, &exit_code] {
     data::DataJobSettings s;
     s.path = a->data;
@@ -65,6 +70,9 @@ void add_audit_command(CLI::App& app, int& exit_code) {
     s.read.rejects_path = a->rejects;
     if (!a->shape.empty()) s.mapping.shape = data::dataset_format_from_string(a->shape);
     if (!a->template_name.empty()) s.mapping.prompt_template = template_from(a->template_name);
+    s.mapping.label_column = a->label_column;
+    s.mapping.task_column = a->task_column;
+    s.mapping.group_column = a->group_column;
     s.split.train = a->split[0];
     s.split.validation = a->split[1];
     s.split.test = a->split[2];

@@ -22,6 +22,9 @@ LoadedDataset load_dataset(const std::filesystem::path& path, const ReadOptions&
     out.mapping = detect_mapping(out.report.columns, read.records);
     if (choice.shape) out.mapping.format = *choice.shape;
     if (choice.prompt_template) out.mapping.prompt_template = choice.prompt_template;
+    if (choice.label_column) out.mapping.label = *choice.label_column;
+    if (choice.task_column) out.mapping.task = *choice.task_column;
+    if (choice.group_column) out.mapping.group = *choice.group_column;
   }
   out.sample.assign(read.records.begin(), read.records.begin() + static_cast<std::ptrdiff_t>(
                                                                    std::min<std::size_t>(read.records.size(), 20)));

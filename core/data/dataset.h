@@ -24,6 +24,8 @@ struct LoadedDataset {
 struct MappingChoice {
   std::optional<DatasetFormat> shape;
   std::optional<PromptTemplate> prompt_template;
+  // The columns for the split and the audit ("" = none); unset = detected by name.
+  std::optional<std::string> label_column, task_column, group_column;
   std::optional<ColumnMapping> mapping;
   // A mapping that does not fit the columns: false = throw; true = return the records' sample
   // and columns with no examples and the sentence in LoadedDataset::mapping_error (so that a

@@ -2,7 +2,10 @@
 // choose a template for a CSV, read the split and the audit, curate with undo and redo, drop
 // the leaking examples, save and read the file back; and during a 100,000-row import the event
 // loop never stalls longer than 100 ms.
+#include <QApplication>
 #include <QComboBox>
+#include <QMimeData>
+#include <QUrl>
 #include <QElapsedTimer>
 #include <QMap>
 #include <QSet>
@@ -74,6 +77,60 @@ class TestDataPage : public QObject {
     QCOMPARE(page.examplesModel()->fieldText(0, tbui::ExamplesModel::Completion), QStringLiteral("5"));
     QCOMPARE(page.examplesModel()->fieldText(0, tbui::ExamplesModel::Label), QStringLiteral("5"));
     QVERIFY(page.histogram()->binCount() > 0);
+    // The label column was detected (rating) and its balance shown; choosing none removes it.
+    QVERIFY2(page.lengthsText().contains(QStringLiteral("Labels (column rating): 1: 1 (25.0 %), 4: 2 (50.0 %), 5: 1 (25.0 %)")),
+             qPrintable(page.lengthsText()));
+    page.labelColumnCombo()->setCurrentIndex(page.labelColumnCombo()->findData(QString()));
+    QVERIFY(importAndWait(page, kData + QStringLiteral("reviews.csv")));
+    QVERIFY(!page.lengthsText().contains(QStringLiteral("Labels")));
+    QCOMPARE(page.examplesModel()->fieldText(0, tbui::ExamplesModel::Label), QString());
+  }
+
+  void dropAFileToImportItAndCancelALongImport() {
+    tbui::EngineBridge bridge;
+    tbui::DataPage page(&bridge);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy done(&page, &tbui::DataPage::importFinished);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(kData + QStringLiteral("bom_crlf.jsonl"))});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&page, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&page, &drop);
+    QVERIFY(done.wait(30000));
+    QCOMPARE(page.examplesModel()->rowCount(), 2);
+    // Cancel: the page comes back (with what was read, or nothing) and says so.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("long.jsonl"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 200000; ++i) f.write(QByteArray("{\"prompt\": \"p\", \"completion\": \"c ") + QByteArray::number(i) + "\"}\n");
+    f.close();
+    done.clear();
+    page.openFile(path);
+    QVERIFY(page.busy());
+    page.cancelImport();
+    QVERIFY(done.wait(60000));
+    QVERIFY(!page.busy());
+    QVERIFY2(page.summaryText().contains(QStringLiteral("Import cancelled")), qPrintable(page.summaryText()));
+    QVERIFY(page.examplesModel()->rowCount() < 200000);
+  }
+
+  void anExampleFromElsewhereJoinsTheTable() {
+    tbui::EngineBridge bridge;
+    tbui::DataPage page(&bridge);
+    QVERIFY(importAndWait(page, kData + QStringLiteral("bom_crlf.jsonl")));
+    tb::data::Example fixed;
+    fixed.messages = {{"user", "What is 3+3?"}, {"assistant", "6"}};
+    fixed.tags = {"from compare"};
+    page.addExample(fixed);
+    QCOMPARE(page.examplesModel()->rowCount(), 3);
+    QCOMPARE(page.examplesModel()->fieldText(2, tbui::ExamplesModel::Completion), QStringLiteral("6"));
+    QCOMPARE(page.examplesModel()->fieldText(2, tbui::ExamplesModel::SplitColumn), QStringLiteral("train"));
+    page.undoStack()->undo();
+    QCOMPARE(page.examplesModel()->rowCount(), 2);
   }
 
   void fixedTestFileJoinsAsTestAndItsLeakIsFound() {

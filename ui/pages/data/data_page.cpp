@@ -108,6 +108,23 @@ DataPage::DataPage(EngineBridge* bridge, QWidget* parent)
   }
   form->addRow(tr("Shape"), shape_);
   form->addRow(tr("Template"), template_);
+  auto columnCombo = [this](const QString& tip) {
+    auto* box = new QComboBox(this);
+    box->addItem(tr("Detect"), QVariant());
+    box->setToolTip(tip);
+    box->setMinimumContentsLength(10);
+    return box;
+  };
+  labelColumn_ = columnCombo(tr("The column with each example's label: for stratified splits and label balance"));
+  taskColumn_ = columnCombo(tr("The column naming each example's task: for stratified splits by task"));
+  groupColumn_ = columnCombo(tr("The column grouping examples (e.g. a source document id): groups stay in one split"));
+  auto* columnsRow = new QHBoxLayout;
+  columnsRow->addWidget(labelColumn_);
+  columnsRow->addWidget(new QLabel(tr("Task"), this));
+  columnsRow->addWidget(taskColumn_);
+  columnsRow->addWidget(new QLabel(tr("Group"), this));
+  columnsRow->addWidget(groupColumn_);
+  form->addRow(tr("Label"), columnsRow);
   settingsRow->addLayout(form);
   auto* splitForm = new QFormLayout;
   auto* ratios = new QHBoxLayout;
@@ -223,10 +240,12 @@ DataPage::DataPage(EngineBridge* bridge, QWidget* parent)
   auto* lengthsTab = new QWidget(tabs_);
   auto* lengthsLayout = new QVBoxLayout(lengthsTab);
   lengths_ = new QLabel(lengthsTab);
+  lengths_->setTextFormat(Qt::RichText);
+  lengths_->setWordWrap(true);
   histogram_ = new HistogramView(lengthsTab);
   lengthsLayout->addWidget(lengths_);
   lengthsLayout->addWidget(histogram_, 1);
-  tabs_->addTab(lengthsTab, tr("Lengths"));
+  tabs_->addTab(lengthsTab, tr("Lengths and labels"));
   layout->addWidget(tabs_, 1);
 
   // 4. Wiring.
@@ -281,6 +300,14 @@ tb::data::DataJobSettings DataPage::settings(const QString& path) const {
   s.split.stratify = static_cast<tb::data::StratifyBy>(stratify_->currentData().toInt());
   s.split.by_group = byGroup_->isChecked();
   s.test_path = testPath_.toStdString();
+  auto column = [](const QComboBox* box) -> std::optional<std::string> {
+    const QVariant v = box->currentData();
+    if (!v.isValid()) return std::nullopt;  // detect
+    return v.toString().toStdString();      // a column, or "" for none
+  };
+  s.mapping.label_column = column(labelColumn_);
+  s.mapping.task_column = column(taskColumn_);
+  s.mapping.group_column = column(groupColumn_);
   // Lengths in the demo model's tokens while no other model is chosen (the Model step).
   const auto demo = tb::Locations::from_environment().demo_model();
   std::error_code ec;
@@ -330,6 +357,15 @@ void DataPage::useTemplate(const tb::data::PromptTemplate& t) {
   if (!path_.isEmpty()) openFile(path_);
 }
 
+void DataPage::addExample(const tb::data::Example& example) {
+  undo_->push(new InsertExampleCommand(model_, model_->rowCount(), example, tb::data::Split::Train));
+  tabs_->setCurrentIndex(0);
+  table_->selectRow(model_->rowCount() - 1);
+  table_->scrollToBottom();
+}
+
+QString DataPage::lengthsText() const { return lengths_->text(); }
+
 void DataPage::setTestFile(const QString& path) {
   testPath_ = path;
   testFile_->setText(path.isEmpty() ? tr("Fixed test file…") : tr("Test: %1").arg(QFileInfo(path).fileName()));
@@ -347,12 +383,15 @@ void DataPage::onProgress(quint64 job, double fraction, const QString& what) {
 }
 
 void DataPage::onJobState(quint64 job, const QString&, const QString& state, const QString& message) {
-  if (job != job_ || state != QLatin1String("failed")) return;
+  // A job cancelled before it started reports no data, only this state.
+  const bool failed = state == QLatin1String("failed"), cancelled = state == QLatin1String("cancelled");
+  if (job != job_ || !(failed || cancelled)) return;
   job_ = 0;
   progress_->setVisible(false);
   cancel_->setVisible(false);
   reimport_->setEnabled(true);
-  summary_->setText(QStringLiteral("<b style='color:#b22'>%1</b>").arg(message.toHtmlEscaped()));
+  summary_->setText(failed ? QStringLiteral("<b style='color:#b22'>%1</b>").arg(message.toHtmlEscaped())
+                           : tr("<b>Import cancelled</b> before any row was read."));
   Q_EMIT importFinished(false);
 }
 
@@ -368,6 +407,18 @@ void DataPage::onAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> sn
   QStringList columns;
   for (const auto& c : r.columns) columns << QString::fromStdString(c);
   Q_EMIT sampleReady(columns, s.dataset.sample);
+  // The column choices offer this file's columns; a choice made before stays.
+  for (QComboBox* box : {labelColumn_, taskColumn_, groupColumn_}) {
+    const QVariant chosen = box->currentData();
+    box->blockSignals(true);
+    box->clear();
+    box->addItem(tr("Detect"), QVariant());
+    box->addItem(tr("None"), QString());
+    for (const QString& c : columns) box->addItem(c, c);
+    const int keep = chosen.isValid() ? box->findData(chosen) : 0;
+    box->setCurrentIndex(keep < 0 ? 0 : keep);
+    box->blockSignals(false);
+  }
   if (!s.dataset.mapping_error.empty()) {
     problems_->clear();
     undo_->clear();
@@ -416,12 +467,24 @@ void DataPage::onAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> sn
   const QString unit = s.settings.tokenizer_model.empty()
                            ? tr("words")
                            : tr("tokens of %1").arg(QString::fromStdString(s.settings.tokenizer_model.filename().string()));
+  QString labels;
+  if (!a.label_counts.empty()) {
+    qint64 total = 0;
+    for (const auto& [label, count] : a.label_counts) total += count;
+    QStringList parts;
+    for (const auto& [label, count] : a.label_counts) {
+      parts << tr("%1: %2 (%3 %)").arg(QString::fromStdString(label).toHtmlEscaped()).arg(count).arg(100.0 * count / total, 0, 'f', 1);
+    }
+    labels = tr("<br>Labels (column %1): %2").arg(QString::fromStdString(s.dataset.mapping.label).toHtmlEscaped(),
+                                                parts.join(QStringLiteral(", ")));
+  }
   lengths_->setText(tr("Mean %1 %2, longest %3; %4 over the training length of %5 would be cut.")
                         .arg(a.lengths.mean, 0, 'f', 1)
                         .arg(unit)
                         .arg(a.lengths.max_length)
                         .arg(a.lengths.over_max)
-                        .arg(s.settings.audit.max_tokens));
+                        .arg(s.settings.audit.max_tokens) +
+                    labels);
   // The examples: moved in, not copied.
   undo_->clear();
   model_->reset(std::move(s.dataset.examples), std::move(s.splits));

@@ -60,6 +60,12 @@ class DataPage : public QWidget {
   // A template written on the Template step: chosen in the template box and, when a file is
   // open, imported again with it.
   void useTemplate(const tb::data::PromptTemplate& t);
+  // An example from elsewhere (a corrected answer from the Compare step): added to the end of
+  // the table as training data, undoably, and shown.
+  void addExample(const tb::data::Example& example);
+  QComboBox* labelColumnCombo() const { return labelColumn_; }
+  QComboBox* groupColumnCombo() const { return groupColumn_; }
+  QString lengthsText() const;
 
  Q_SIGNALS:
   void importFinished(bool ok);
@@ -96,6 +102,9 @@ class DataPage : public QWidget {
   QSpinBox* seed_;
   QComboBox* stratify_;
   QCheckBox* byGroup_;
+  QComboBox* labelColumn_;
+  QComboBox* taskColumn_;
+  QComboBox* groupColumn_;
   QPushButton* testFile_;
   QString testPath_;
   std::optional<tb::data::PromptTemplate> customTemplate_;
