@@ -82,6 +82,7 @@ void add_audit_command(CLI::App& app, int& exit_code) {
                                                : data::StratifyBy::None;
     s.split.by_group = a->by_group;
     s.audit = a->audit;
+    s.audit.near = data::lsh_params_for(a->audit.near.threshold);  // bands suited to the threshold
     s.test_path = a->test_file;
     s.tokenizer_model = a->model;
     const std::atomic<bool> never{false};

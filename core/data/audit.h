@@ -21,7 +21,7 @@
 namespace tb::data {
 
 struct AuditOptions {
-  MinHashParams near;                  // threshold 0.8 on 3-word shingles by default
+  MinHashParams near = lsh_params_for(0.8);  // 3-word shingles, 21 bands of 6
   std::int64_t min_completion_words = 2;  // shorter is reported, unless it is the example's label
   std::int64_t max_tokens = 2048;      // the training cut-off: longer examples are truncated
   bool scan_pii = true;

@@ -3,10 +3,13 @@
 // §3.4: with b bands of r rows, two sets of Jaccard s share at least one band with
 // probability 1 - (1 - s^r)^b. The defaults (b = 32, r = 4) miss a pair at s = 0.8 with
 // probability (1 - 0.8^4)^32 ≈ 5e-8 and at s = 0.7 with ≈ 1.5e-4; every candidate is then
-// verified exactly, so nothing below the threshold is ever reported.
+// verified exactly, so nothing below the threshold is ever reported. The audit uses
+// lsh_params_for() instead (21 bands of 6 at 0.8: a pair at 0.8 is missed with probability
+// 0.0017, and texts that are merely alike become candidates far less often).
 #include "core/data/minhash.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -331,6 +334,23 @@ std::vector<NearDuplicatePair> NearDuplicateIndex::find_pairs() const {
     return x.a != y.a ? x.a < y.a : x.b < y.b;
   });
   return pairs;
+}
+
+MinHashParams lsh_params_for(double threshold, int max_hashes) {
+  MinHashParams p;
+  p.threshold = threshold;
+  // 1. From the most rows per band down, the first whose recall at the threshold is 99 %.
+  for (int rows = 16; rows >= 1; --rows) {
+    const int bands = max_hashes / rows;
+    if (bands < 1) continue;
+    const double recall = 1.0 - std::pow(1.0 - std::pow(threshold, rows), bands);
+    if (recall >= 0.99 || rows == 1) {
+      p.bands = bands;
+      p.num_hashes = bands * rows;
+      return p;
+    }
+  }
+  return p;
 }
 
 }  // namespace tb::data

@@ -359,4 +359,19 @@ TEST(NearDuplicateIndex, ThousandsOfIdenticalTextsStayFastAndExact) {
   EXPECT_LT(seconds, 10.0);
 }
 
+TEST(LshParams, MostRowsPerBandThatKeepNinetyNinePercentRecall) {
+  const auto p8 = tb::data::lsh_params_for(0.8);
+  EXPECT_EQ(p8.bands, 21);
+  EXPECT_EQ(p8.num_hashes, 126);
+  EXPECT_DOUBLE_EQ(p8.threshold, 0.8);
+  const auto p7 = tb::data::lsh_params_for(0.7);
+  EXPECT_EQ(p7.bands, 32);
+  EXPECT_EQ(p7.num_hashes, 128);
+  const auto p9 = tb::data::lsh_params_for(0.9);
+  EXPECT_EQ(p9.bands, 12);
+  EXPECT_EQ(p9.num_hashes, 120);
+  EXPECT_NO_THROW(tb::data::validate_minhash_params(p8));
+  EXPECT_NO_THROW(tb::data::validate_minhash_params(tb::data::lsh_params_for(0.05)));
+}
+
 }  // namespace
