@@ -6,11 +6,10 @@
 #include <cstdio>
 #include <iostream>
 #include <optional>
-#include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
 #include "core/data/data_job.h"
-#include "core/io/json_file.h"
+#include "core/data/data_report.h"
 
 namespace tb::cli {
 namespace {
@@ -23,18 +22,6 @@ struct AuditArgs {
   bool json = false, abort_on_bad_row = false, by_group = false;
   data::AuditOptions audit;
 };
-
-// A preset's name, or a JSON file {"system", "prompt", "completion"}.
-data::PromptTemplate template_from(const std::string& name) {
-  if (const auto* preset = data::find_template_preset(name)) return *preset;
-  const auto j = read_json_file(name);
-  data::PromptTemplate t;
-  t.name = name;
-  t.system = j.value("system", "");
-  t.prompt = j.value("prompt", "");
-  t.completion = j.value("completion", "");
-  return t;
-}
 
 }  // namespace
 
@@ -69,7 +56,7 @@ void add_audit_command(CLI::App& app, int& exit_code) {
     s.read.policy = a->abort_on_bad_row ? data::BadRowPolicy::Abort : data::BadRowPolicy::SkipAndReport;
     s.read.rejects_path = a->rejects;
     if (!a->shape.empty()) s.mapping.shape = data::dataset_format_from_string(a->shape);
-    if (!a->template_name.empty()) s.mapping.prompt_template = template_from(a->template_name);
+    if (!a->template_name.empty()) s.mapping.prompt_template = data::load_prompt_template(a->template_name);
     s.mapping.label_column = a->label_column;
     s.mapping.task_column = a->task_column;
     s.mapping.group_column = a->group_column;
@@ -87,54 +74,10 @@ void add_audit_command(CLI::App& app, int& exit_code) {
     s.tokenizer_model = a->model;
     const std::atomic<bool> never{false};
     const auto snapshot = data::run_data_job(s, [](double, const std::string&) {}, never);
-    const auto& loaded = snapshot->dataset;
-    const auto& splits = snapshot->splits;
-    const auto& report = snapshot->audit;
-    const auto& rr = loaded.report;
     if (a->json) {
-      nlohmann::ordered_json out = {{"file", rr.path},
-                                    {"format", data::to_string(rr.format)},
-                                    {"shape", data::to_string(loaded.mapping.format)},
-                                    {"rows_read", rr.rows_read},
-                                    {"rows_kept", rr.rows_kept},
-                                    {"rejected_by_kind", rr.rejected_by_kind},
-                                    {"warnings", rr.warnings}};
-      auto rejected = nlohmann::ordered_json::array();
-      for (const auto& i : rr.rejected) rejected.push_back({{"file", i.file}, {"line", i.line}, {"kind", i.kind}, {"reason", i.reason}});
-      out["rejected"] = rejected;
-      const auto audit = data::audit_to_json(report, loaded.examples, splits);
-      for (const auto& [k, v] : audit.items()) out[k] = v;
-      std::cout << out.dump(2) << "\n";
+      std::cout << data::data_report_json(*snapshot).dump(2) << "\n";
     } else {
-      std::cout << rr.path << ": " << data::to_string(rr.format) << ", " << data::to_string(loaded.mapping.format)
-                << "; " << rr.rows_read << " rows read, " << rr.rows_kept << " kept, " << rr.rejected.size()
-                << " rejected\n";
-      for (const auto& w : rr.warnings) std::cout << "  warning: " << w << "\n";
-      if (snapshot->test_report) {
-        const auto& t = *snapshot->test_report;
-        std::cout << t.path << " (fixed test set): " << t.rows_read << " rows read, " << t.rows_kept << " kept, "
-                  << t.rejected.size() << " rejected\n";
-        for (const auto& i : t.rejected) std::cout << "  " << i.file << ":" << i.line << ": " << i.reason << "\n";
-      }
-      for (std::size_t i = 0; i < rr.rejected.size() && i < 20; ++i) {
-        std::cout << "  " << rr.rejected[i].file << ":" << rr.rejected[i].line << ": " << rr.rejected[i].reason << "\n";
-      }
-      if (rr.rejected.size() > 20) std::cout << "  ... and " << rr.rejected.size() - 20 << " more (use --json or --rejects)\n";
-      std::cout << "splits: " << report.per_split[0] << " train, " << report.per_split[1] << " validation, "
-                << report.per_split[2] << " test\n"
-                << "exact duplicates: " << report.exact_duplicates << " extra copies in "
-                << report.exact_duplicate_groups.size() << " groups\n"
-                << "near-duplicates (Jaccard >= " << a->audit.near.threshold << "): " << report.near_duplicates.size()
-                << " pairs\n"
-                << "leakage across splits: " << report.leaking_exact_groups << " exact groups, "
-                << report.leaking_near_pairs.size() << " near pairs; dropping " << report.leak_drop.size()
-                << " validation/test examples removes it\n"
-                << "completions: " << report.empty_completions.size() << " empty, " << report.short_completions.size()
-                << " shorter than " << a->audit.min_completion_words << " words\n"
-                << "length (" << report.lengths.unit << "): mean " << report.lengths.mean << ", max "
-                << report.lengths.max_length << ", " << report.lengths.over_max << " over " << a->audit.max_tokens << "\n";
-      for (const auto& [kind, count] : report.pii_counts) std::cout << "PII " << kind << ": " << count << "\n";
-      for (const auto& [label, count] : report.label_counts) std::cout << "label " << label << ": " << count << "\n";
+      std::cout << data::data_report_text(*snapshot);
     }
     exit_code = kOk;
   });

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/common/error.h"
+#include "core/io/json_file.h"
 
 namespace tb::data {
 namespace {
@@ -216,6 +217,17 @@ const PromptTemplate* find_template_preset(const std::string& name) {
     if (t.name == name) return &t;
   }
   return nullptr;
+}
+
+PromptTemplate load_prompt_template(const std::string& name_or_path) {
+  if (const auto* preset = find_template_preset(name_or_path)) return *preset;
+  const auto j = read_json_file(name_or_path);
+  PromptTemplate t;
+  t.name = name_or_path;
+  t.system = j.value("system", "");
+  t.prompt = j.value("prompt", "");
+  t.completion = j.value("completion", "");
+  return t;
 }
 
 }  // namespace tb::data

@@ -44,5 +44,8 @@ Example apply_template(const PromptTemplate& t, const Record& record, const std:
 // Q&A with explanations, classification, entity extraction.
 const std::vector<PromptTemplate>& template_presets();
 const PromptTemplate* find_template_preset(const std::string& name);
+// A preset's name, or a JSON file {"system", "prompt", "completion"} (tb::Error naming the file
+// when it cannot be read).
+PromptTemplate load_prompt_template(const std::string& name_or_path);
 
 }  // namespace tb::data
