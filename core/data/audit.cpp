@@ -20,11 +20,10 @@ Split split_at(const std::vector<Split>& splits, std::int64_t i) {
 // The text an example is compared by: its prompt and completion.
 std::string comparable_text(const Example& e) { return e.prompt_text() + "\n" + e.completion_text(); }
 
-std::int64_t length_of(const Example& e, const Tokenizer* tokenizer, const ChatFormat* format) {
-  if (tokenizer == nullptr) {
-    const std::string norm = normalize_for_dedup(comparable_text(e));
-    return static_cast<std::int64_t>(words_of(norm).size());
-  }
+// `normalized`: the example's comparable text, normalised (counted in words without a tokenizer).
+std::int64_t length_of(const Example& e, const std::string& normalized, const Tokenizer* tokenizer,
+                       const ChatFormat* format) {
+  if (tokenizer == nullptr) return static_cast<std::int64_t>(words_of(normalized).size());
   static const ChatFormat kPlain;  // the editable default when no chat format is given
   return static_cast<std::int64_t>(tokenize_example(e, *tokenizer, format != nullptr ? *format : kPlain).ids.size());
 }
@@ -88,7 +87,7 @@ AuditReport audit_examples(const std::vector<Example>& examples, const std::vect
         }
       }
     }
-    lengths[static_cast<std::size_t>(i)] = length_of(e, tokenizer, format);
+    lengths[static_cast<std::size_t>(i)] = length_of(e, norm[static_cast<std::size_t>(i)], tokenizer, format);
     if ((i & 1023) == 0) tick(0.6 * static_cast<double>(i) / static_cast<double>(std::max<std::int64_t>(n, 1)));
   }
   r.lengths = histogram(lengths, o.max_tokens, tokenizer != nullptr ? "tokens" : "words");

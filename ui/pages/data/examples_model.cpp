@@ -8,12 +8,14 @@
 namespace tbui {
 namespace {
 
-// The message a column edits: the last turn of that role (prompt = user, completion = assistant).
-tb::ChatMessage* last_turn(tb::data::Example& e, const char* role) {
+// The message a column shows and edits: the last turn of that role (prompt = user,
+// completion = assistant).
+template <class E>
+auto* last_turn(E& e, const char* role) {
   for (auto it = e.messages.rbegin(); it != e.messages.rend(); ++it) {
     if (it->role == role) return &*it;
   }
-  return nullptr;
+  return static_cast<decltype(&*e.messages.rbegin())>(nullptr);
 }
 
 }  // namespace
@@ -41,16 +43,12 @@ QString ExamplesModel::fieldText(int row, int column) const {
     case SplitColumn: return QString::fromLatin1(tb::data::to_string(splits_[static_cast<std::size_t>(row)]));
     case Prompt: {
       if (!e.is_chat()) return QString::fromStdString(e.text);
-      for (auto it = e.messages.rbegin(); it != e.messages.rend(); ++it) {
-        if (it->role == "user") return QString::fromStdString(it->content);
-      }
-      return {};
+      const auto* m = last_turn(e, "user");
+      return m != nullptr ? QString::fromStdString(m->content) : QString();
     }
     case Completion: {
-      for (auto it = e.messages.rbegin(); it != e.messages.rend(); ++it) {
-        if (it->role == "assistant") return QString::fromStdString(it->content);
-      }
-      return {};
+      const auto* m = last_turn(e, "assistant");
+      return m != nullptr ? QString::fromStdString(m->content) : QString();
     }
     case Label: return QString::fromStdString(e.label);
     case Tags: {
