@@ -45,6 +45,59 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch
   return y;
 }
 
+// Gradient checkpointing of one block, as torch.utils.checkpoint's reentrant variant: the
+// forward runs without autograd and keeps only the input; the backward recomputes the block
+// with autograd on and back-propagates through it, which also accumulates the gradients of the
+// weights and adapters the block uses straight into their .grad.
+using BlockFn = std::function<torch::Tensor(const torch::Tensor&)>;
+
+struct BlockFnHolder : torch::CustomClassHolder {
+  explicit BlockFnHolder(BlockFn f) : fn(std::move(f)) {}
+  BlockFn fn;
+  torch::Tensor rng_state;  // CPU generator state at the forward, for the same dropout masks
+};
+
+struct CheckpointedBlock : torch::autograd::Function<CheckpointedBlock> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                               c10::intrusive_ptr<BlockFnHolder> holder) {
+    holder->rng_state = at::detail::getDefaultCPUGenerator().get_state();
+    ctx->save_for_backward({x});
+    // Autograd is off inside a custom forward, which would pick the fused inference kernels;
+    // the recomputation runs the autograd path, so this does too (the graph is dropped at once)
+    // and forward and backward see the same arithmetic.
+    torch::Tensor y;
+    {
+      torch::AutoGradMode grad_on(true);
+      y = holder->fn(x.detach()).detach();
+    }
+    ctx->saved_data["fn"] = c10::IValue::make_capsule(std::move(holder));
+    return y;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_out) {
+    auto holder = c10::static_intrusive_pointer_cast<BlockFnHolder>(ctx->saved_data["fn"].toCapsule());
+    // 1. The input again, as a leaf of a fresh graph.
+    const auto x = ctx->get_saved_variables()[0].detach().requires_grad_(true);
+    // 2. Recompute with the forward's random state (then put the current one back).
+    auto gen = at::detail::getDefaultCPUGenerator();
+    const auto now = gen.get_state();
+    gen.set_state(holder->rng_state);
+    torch::Tensor y;
+    {
+      torch::AutoGradMode grad_on(true);
+      y = holder->fn(x);
+    }
+    gen.set_state(now);
+    // 3. Back-propagate the incoming gradient through the recomputed block.
+    torch::autograd::backward({y}, {grad_out[0]});
+    return {x.grad(), torch::Tensor()};
+  }
+};
+
+torch::Tensor checkpointed(const torch::Tensor& x, BlockFn fn) {
+  return CheckpointedBlock::apply(x, c10::make_intrusive<BlockFnHolder>(std::move(fn)));
+}
+
 const LoraPair* lora_for(const ForwardOptions& o, std::int64_t layer, BlockModule m) {
   if (o.lora == nullptr) return nullptr;
   const LoraPair& p = o.lora->block(layer, m);
@@ -170,9 +223,13 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
   const auto mask = build_attention_mask(T, past, key_valid, o.segment_ids, c.sliding_window, ids.device());
   const bool causal = !mask.defined() && past == 0 && T > 1;
 
-  for (std::int64_t i = 0; i < c.num_layers; ++i) {
-    const LayerWeights& l = w.layers[static_cast<std::size_t>(i)];
-    const LayerBlocks* lb = w.blocks ? &w.blocks->layers[static_cast<std::size_t>(i)] : nullptr;
+  // One decoder block: x [B, T, C] -> [B, T, C]. Everything it reads is captured by value (the
+  // tensors are handles), because a checkpointed block runs again in the backward pass, after
+  // this function has returned; the model config, LoRA adapter and GGUF blocks outlive it.
+  const auto block = [&c, o, B, T, H, Hkv, D, mask, causal, rope_cos = rope_cos, rope_sin = rope_sin,
+                      layers = w.layers, blocks = w.blocks](std::int64_t i, torch::Tensor x) {
+    const LayerWeights& l = layers[static_cast<std::size_t>(i)];
+    const LayerBlocks* lb = blocks ? &blocks->layers[static_cast<std::size_t>(i)] : nullptr;
     // 2. Attention block: x + o(attn(rope(q), rope(k), v)).
     const auto h = kernels::rms_norm(x, l.input_norm, c.rms_norm_eps);  // [B, T, C]
     auto q = linear(h, l.q, l.q_bias, lora_for(o, i, BlockModule::Q), o, lb ? &lb->q : nullptr).view({B, T, H, D}).transpose(1, 2);
@@ -190,7 +247,30 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
     const auto h2 = kernels::rms_norm(x, l.post_norm, c.rms_norm_eps);
     const auto gate = linear(h2, l.gate, {}, lora_for(o, i, BlockModule::Gate), o, lb ? &lb->gate : nullptr);
     const auto up = linear(h2, l.up, {}, lora_for(o, i, BlockModule::Up), o, lb ? &lb->up : nullptr);
-    x = x + linear(F::silu(gate) * up, l.down, {}, lora_for(o, i, BlockModule::Down), o, lb ? &lb->down : nullptr);
+    return x + linear(F::silu(gate) * up, l.down, {}, lora_for(o, i, BlockModule::Down), o, lb ? &lb->down : nullptr);
+  };
+  const bool checkpoint = o.checkpoint_blocks && o.cache == nullptr && torch::GradMode::is_enabled();
+  const auto block_trains = [&](std::int64_t i) {
+    const LayerWeights& l = w.layers[static_cast<std::size_t>(i)];
+    for (const auto* t : {&l.input_norm, &l.post_norm, &l.q, &l.k, &l.v, &l.o, &l.q_bias, &l.k_bias, &l.v_bias,
+                          &l.gate, &l.up, &l.down}) {
+      if (t->defined() && t->requires_grad()) return true;
+    }
+    for (std::size_t m = 0; m < kBlockModuleNames.size(); ++m) {
+      const LoraPair* p = lora_for(o, i, static_cast<BlockModule>(m));
+      if (p != nullptr && p->a.requires_grad()) return true;
+    }
+    return false;
+  };
+  for (std::int64_t i = 0; i < c.num_layers; ++i) {
+    if (!checkpoint || (!x.requires_grad() && !block_trains(i))) {
+      x = block(i, x);  // nothing below or in this block trains: it saves nothing anyway
+      continue;
+    }
+    // A custom function's output needs an input that requires grad, or the gradients of the
+    // block's own weights would be lost (what HF's enable_input_require_grads is for).
+    if (!x.requires_grad()) x = x.detach().requires_grad_(true);
+    x = checkpointed(x, [block, i](const torch::Tensor& in) { return block(i, in); });
   }
   if (o.cache != nullptr) o.cache->advance(T);
   return kernels::rms_norm(x, w.final_norm, c.rms_norm_eps);  // [B, T, C]

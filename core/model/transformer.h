@@ -53,6 +53,9 @@ struct ForwardOptions {
   // [B, T] int: packed sequences; tokens attend only within their own segment.
   torch::Tensor segment_ids;
   bool last_position_only = false;    // logits for the last position only: [B, 1, V]
+  // Gradient checkpointing: each block keeps only its input; its activations are recomputed in
+  // the backward pass (less memory, about a third more compute). Training only, no cache.
+  bool checkpoint_blocks = false;
 };
 
 // ids, positions: [B, T] int64 -> hidden states after the final norm: [B, T, C].

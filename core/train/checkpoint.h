@@ -1,0 +1,44 @@
+// Checkpoint folders that are whole or absent: files are written into a temporary folder, a
+// MANIFEST (each file's size and SHA-256) is written last, everything is synced, and the folder
+// is renamed into place. A folder whose MANIFEST is missing or does not match is never used.
+// What goes inside (weights, optimizer, state) is the training session's business.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tb::train {
+
+inline constexpr const char* kManifestName = "MANIFEST";
+
+// Calls `write_files(temporary_folder)`, then seals and renames it to `folder` (replacing an
+// older one of that name). Throws tb::IoError; on any error the temporary folder is removed
+// and an existing `folder` is untouched.
+void write_checkpoint(const std::filesystem::path& folder,
+                      const std::function<void(const std::filesystem::path&)>& write_files);
+
+// Empty when every file listed matches and no file is unlisted; else the first problem, in a
+// sentence naming the file.
+std::optional<std::string> verify_checkpoint(const std::filesystem::path& folder);
+
+struct CheckpointEntry {
+  std::int64_t step = 0;
+  std::filesystem::path folder;
+};
+
+// "step-N" folders under `root`, by step; only those that verify (bad ones are named in
+// `rejected` when given, and left on disk for the user to inspect). verify = false only checks
+// that a MANIFEST is there (no hashing: for pruning).
+std::vector<CheckpointEntry> list_checkpoints(const std::filesystem::path& root,
+                                              std::vector<std::string>* rejected = nullptr, bool verify = true);
+std::filesystem::path checkpoint_folder(const std::filesystem::path& root, std::int64_t step);
+
+// Removes verified checkpoints other than the newest `keep_last` and `keep_step` (the best;
+// -1 = none). Unverified folders and temporaries older than this process are left alone.
+void prune_checkpoints(const std::filesystem::path& root, std::int64_t keep_last, std::int64_t keep_step);
+
+}  // namespace tb::train

@@ -1,0 +1,661 @@
+// Memory and time estimate (see memory_estimate.h). The accounting below follows transformer.cpp's
+// forward under libtorch 2.11 autograd; the saved-tensor lists were checked op by op with
+// torch.autograd.graph.saved_tensors_hooks on a replica of that forward (fp32/bf16, full, LoRA,
+// freeze, masks, checkpointing), and the trainable counts against PEFT.
+//
+// Notation: B micro-batch, T sequence length, N = B*T tokens, C hidden, F intermediate, V vocab,
+// L layers, H / Hkv heads, D head dim, QD = H*D, KD = Hkv*D, r LoRA rank, a = activation bytes
+// (4 for fp32, 2 for bf16).
+//
+// Parameters and their state (Precision::Bf16 = frozen weights and activations bf16, trainable
+// parameters fp32 with a bf16 working copy made each forward):
+//   weights    every parameter in its compute dtype: 4 bytes (fp32); 2 bytes (bf16: frozen
+//              weights, and the working copies of trainable ones, which autograd keeps to backward)
+//   gradients  4 bytes per trainable parameter (the fp32 parameter's .grad); when a tied embedding
+//              matrix trains, + 2*V*C*4: its gradient from the head and from the lookup and their
+//              sum coexist at the end of backward (measured: the peak of a tied full fine-tune)
+//   optimizer  AdamW's two fp32 moments, 8 bytes per trainable; + 4 for the fp32 master when bf16
+//   So full fine-tuning costs 16 bytes/param in fp32 and 18 in bf16; LoRA only adds its adapter.
+//
+// Gradient flow. Sites in forward order: embeddings; per layer input norm, q/k/v, o, post norm,
+// gate/up, down; final norm; head. E is the earliest site that trains (a weight, a norm or a LoRA
+// pair). A tensor that comes before E never requires grad, so ops before E save nothing and need
+// no backward: freeze-N saves only in its top N blocks, LoRA saves from layer 0's q/k/v on, and
+// a trained tied head (it is the embedding matrix) makes the gradient run through every block.
+//
+// Saved per layer, per token (only what the op needs for the gradients that exist):
+//   input norm   4C (+4 for rsqrt) when its input requires grad (the fp32 view/copy of x that
+//                pow() saves, fp32 in both precisions); a*C (x*rsqrt) when the norm weight trains
+//   q/k/v input  a*C when any of q/k/v trains or carries LoRA (saved once, shared)
+//   attention    when q/k/v require grad. Fused: q, k, v and the output, a*(2QD + 2KD), plus the
+//                logsumexp 4H, plus a*T for the [B,1,T,T] mask each layer converts and keeps
+//                (attention_mask); RoPE keeps its cos/sin (bf16: four [B,1,T,D] casts, 8D per
+//                layer; fp32: one shared pair, 8D once). Math: fp32 q, k, v expanded to H heads
+//                (12*H*D) and the [B,H,T,T] probabilities (4*H*T), fp32 even for bf16 (as CPU's
+//                math path computes), plus the same RoPE cos/sin
+//   o input      a*QD when o trains or carries LoRA; with a fused kernel it is a view of the saved
+//                output (counted once), with math a separate copy
+//   post norm    as the input norm
+//   gate/up      a*C input when either trains; SwiGLU keeps gate, silu(gate) and up, 3*a*F, when
+//                they require grad
+//   down input   a*F when down trains or carries LoRA
+//   LoRA         a*r per adapted module (x A^T, for B's gradient; its input is counted above)
+// Final norm and head: 4C when the gradient reaches it, a*C when it trains, a*C (its input) when
+// the head trains or carries LoRA. Gradient checkpointing keeps each such block's input (a*C)
+// and, during backward, one block's activations at a time (the largest).
+//
+// Logits: N*V*(a + 12): the logits as returned (held by the caller through backward), the fp32
+// log-probabilities cross-entropy saves, and at the start of backward the two fp32 gradients
+// (w.r.t. log-probs and logits) that exist together. This is the peak of the loss, and it comes
+// on top of every saved activation.
+//
+// Workspace: 10 % of everything above (allocator rounding and fragmentation, matmul and
+// optimizer temporaries), + 200 MB on CUDA for the libraries loaded at first use (cuBLAS/cuDNN
+// handles and workspaces). The CUDA context itself is not counted: free memory is read after it
+// exists. Summing every part is an upper bound on the true peak, which with grad_accum 1 is
+// somewhat lower (activations are freed while gradients appear); with accumulation it is close.
+//
+// Time: FLOPs per token, counting matmuls (2 per multiply-add) and attention only; norms,
+// SwiGLU, RoPE, casts and the optimizer step are memory-bound and left to the throughput figure.
+// Per linear (in x out): forward 2*in*out; backward 2*in*out for the input's gradient when E lies
+// before it, 2*in*out for the weight's when it trains. LoRA: forward 2r(in+out), backward
+// 4r*out + 2r*in (+2r*in for the input's gradient). Attention per layer: forward 4*T'*H*D with
+// T' = T/2 for a fused causal kernel without a mask (it skips the masked half), else T; backward
+// 2.5x forward (fused, which recomputes the scores) or 2x (math), when q/k/v require grad.
+// Checkpointing adds one more forward of every block that saves anything. So full fine-tuning is
+// the familiar 6 FLOPs per weight per token (+ attention), and LoRA about 4 (no weight gradients,
+// but every activation gradient above layer 0's q/k/v).
+// Default throughputs (sustained, whole training step, for when the caller passes none):
+//   CPU fp32 0.1 TFLOPS: a 4-8-core AVX2 desktop; the development VM (2 threads of a Xeon with
+//     AVX-512/AMX) reaches 0.15-0.2 in a replica of our step
+//   CPU bf16 0.05: bf16 steps ran about 2x slower than fp32 there (casts and bf16 elementwise ops)
+//   CUDA fp32 15: libtorch keeps TF32 off by default; ~75 % of an A100's 19.5 fp32 peak
+//   CUDA bf16 100: ~1/3 of an A100's 312 dense peak, ~10 % of an H100's, the range eager
+//     fine-tuning of small models reaches
+// A measured figure (tunebench-cli bench) should replace them where one exists.
+#include "core/train/memory_estimate.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "core/common/error.h"
+
+namespace tb::train {
+namespace {
+
+constexpr double kWorkspaceFraction = 0.10;
+constexpr double kCudaLibrariesBytes = 200e6;
+constexpr double kMaxCount = 9.0e15;  // below 2^53: exact in a double and in an int64
+constexpr double kMaxBytes = 1.8e19;  // below 2^64
+
+// The block linears in forward order, as lora.h names them.
+enum Module { kQ, kK, kV, kO, kGate, kUp, kDown, kModuleCount };
+constexpr std::array<const char*, kModuleCount> kModuleNames = {
+    "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+
+struct Dims {
+  double C, F, V, L, H, Hkv, D, QD, KD;
+  bool tied, bias;
+};
+
+Dims dims_of(const ModelConfig& m) {
+  Dims d{};
+  d.C = static_cast<double>(m.hidden_size);
+  d.F = static_cast<double>(m.intermediate_size);
+  d.V = static_cast<double>(m.vocab_size);
+  d.L = static_cast<double>(m.num_layers);
+  d.H = static_cast<double>(m.num_heads);
+  d.Hkv = static_cast<double>(m.num_kv_heads);
+  d.D = static_cast<double>(m.head_dim);
+  d.QD = d.H * d.D;
+  d.KD = d.Hkv * d.D;
+  d.tied = m.tie_word_embeddings;
+  d.bias = m.attention_bias;
+  return d;
+}
+
+double in_features(const Dims& d, int m) { return m == kO ? d.QD : m == kDown ? d.F : d.C; }
+
+double out_features(const Dims& d, int m) {
+  switch (m) {
+    case kQ:
+      return d.QD;
+    case kK:
+    case kV:
+      return d.KD;
+    case kGate:
+    case kUp:
+      return d.F;
+    default:
+      return d.C;
+  }
+}
+
+// Positions of the sites in forward order (see the top of the file).
+double layer_base(double i) { return 1 + 6 * i; }
+double module_position(double i, int m) {
+  switch (m) {
+    case kQ:
+    case kK:
+    case kV:
+      return layer_base(i) + 1;
+    case kO:
+      return layer_base(i) + 2;
+    case kGate:
+    case kUp:
+      return layer_base(i) + 4;
+    default:
+      return layer_base(i) + 5;
+  }
+}
+
+// What trains.
+struct Plan {
+  std::vector<bool> block_linears;  // layer i's 7 weights (+ q/k/v biases)
+  std::vector<bool> block_norms;    // layer i's two RMSNorm weights
+  std::array<bool, kModuleCount> lora{};
+  bool lora_head = false;
+  bool lora_embed = false;
+  bool embed = false;  // the embedding matrix (with a tied head, also the head)
+  bool final_norm = false;
+  bool head = false;  // the head's weight trains (tied: through `embed`)
+  double rank = 0;
+  double earliest = 0;  // E: the earliest trained site
+};
+
+Plan make_plan(const EstimateInput& in, const Dims& d) {
+  Plan p;
+  const auto L = static_cast<std::size_t>(in.model.num_layers);
+  p.block_linears.assign(L, false);
+  p.block_norms.assign(L, false);
+  switch (in.method) {
+    case TrainMethod::Full:
+      p.block_linears.assign(L, true);
+      p.block_norms.assign(L, true);
+      p.embed = p.final_norm = p.head = true;
+      break;
+    case TrainMethod::Lora:
+      p.rank = static_cast<double>(in.lora_rank);
+      for (const auto& t : in.lora_targets) {
+        for (int m = 0; m < kModuleCount; ++m) {
+          if (t == kModuleNames[static_cast<std::size_t>(m)]) {
+            p.lora[static_cast<std::size_t>(m)] = true;
+          }
+        }
+        if (t == "lm_head") p.lora_head = true;
+        if (t == "embed_tokens") p.lora_embed = true;
+      }
+      break;
+    case TrainMethod::Freeze:
+      for (std::size_t i = 0; i < L; ++i) {
+        const bool top = static_cast<std::int64_t>(i) >= in.model.num_layers - in.freeze_top_blocks;
+        p.block_linears[i] = top;
+        p.block_norms[i] = top || in.freeze_train_norms;
+      }
+      p.final_norm = in.freeze_train_norms || in.freeze_top_blocks > 0;
+      p.embed = in.freeze_train_embeddings || (in.freeze_train_lm_head && d.tied);
+      p.head = in.freeze_train_lm_head || (d.tied && p.embed);
+      break;
+  }
+  // E: the first site in forward order that trains.
+  const double none = 3 + 6 * d.L;
+  p.earliest = none;
+  if (p.embed || p.lora_embed) {
+    p.earliest = 0;
+  } else {
+    for (std::size_t i = 0; i < L && p.earliest == none; ++i) {
+      const double b = layer_base(static_cast<double>(i));
+      if (p.block_norms[i]) {
+        p.earliest = b;
+      } else if (p.block_linears[i]) {
+        p.earliest = b + 1;
+      } else {
+        for (int m = 0; m < kModuleCount; ++m) {
+          if (p.lora[static_cast<std::size_t>(m)]) {
+            p.earliest = std::min(p.earliest, module_position(static_cast<double>(i), m));
+          }
+        }
+      }
+    }
+    if (p.earliest == none && p.final_norm) p.earliest = layer_base(d.L);
+    if (p.earliest == none && (p.head || p.lora_head)) p.earliest = layer_base(d.L) + 1;
+  }
+  return p;
+}
+
+void validate(const EstimateInput& in) {
+  in.model.validate("model");
+  auto need = [](bool ok, const char* field, const std::string& what) {
+    if (!ok) throw Error(what, {{}, 0, field});
+  };
+  need(in.micro_batch >= 1, "micro_batch", "the micro-batch must be at least 1");
+  need(in.seq_len >= 1, "seq_len", "the sequence length must be at least 1");
+  need(in.grad_accum >= 1, "grad_accum", "gradient accumulation must be at least 1");
+  need(in.total_steps >= 0, "total_steps", "the number of steps cannot be negative");
+  need(std::isfinite(in.device_tflops) && in.device_tflops >= 0, "device_tflops",
+       "the throughput must be a non-negative number (0 = the default for the device)");
+  if (in.method == TrainMethod::Lora) {
+    need(in.lora_rank >= 1, "lora_rank", "the LoRA rank must be at least 1");
+    need(!in.lora_targets.empty(), "lora_targets", "LoRA needs at least one target module");
+    for (const auto& t : in.lora_targets) {
+      const bool known =
+          t == "lm_head" || t == "embed_tokens" ||
+          std::find(kModuleNames.begin(), kModuleNames.end(), t) != kModuleNames.end();
+      need(known, "lora_targets",
+           "unknown LoRA target \"" + t +
+               "\" (q_proj, k_proj, v_proj, o_proj, "
+               "gate_proj, up_proj, down_proj, lm_head, embed_tokens)");
+    }
+  }
+  if (in.method == TrainMethod::Freeze) {
+    need(in.freeze_top_blocks >= 0 && in.freeze_top_blocks <= in.model.num_layers,
+         "freeze_top_blocks",
+         "top blocks must be between 0 and " + std::to_string(in.model.num_layers) +
+             " for this model");
+    need(in.freeze_top_blocks > 0 || in.freeze_train_lm_head || in.freeze_train_norms ||
+             in.freeze_train_embeddings,
+         "freeze_top_blocks", "freezing every block and nothing else trains nothing");
+  }
+}
+
+// The arithmetic, without the verdict and the words: what suggestions re-run.
+struct Parts {
+  double total_params = 0, trainable_params = 0;
+  double weights = 0, gradients = 0, optimizer = 0, activations = 0, logits = 0, workspace = 0,
+         total = 0;
+  double flops_per_token = 0, tflops = 0, step_seconds = 0, total_seconds = 0;
+};
+
+// Bytes one layer saves per token (see the top of the file).
+double layer_saved_per_token(const EstimateInput& in, const Dims& d, const Plan& p, double i,
+                             double a) {
+  const auto li = static_cast<std::size_t>(i);
+  const double b = layer_base(i), E = p.earliest, T = static_cast<double>(in.seq_len);
+  const bool fused = in.attention == AttentionKernel::Fused;
+  auto trains = [&](int m) { return p.block_linears[li] || p.lora[static_cast<std::size_t>(m)]; };
+  double s = 0;
+  // 1. Input norm, and the q/k/v input.
+  if (E < b) s += 4 * d.C + 4;
+  if (p.block_norms[li]) s += a * d.C;
+  if (trains(kQ) || trains(kK) || trains(kV)) s += a * d.C;
+  // 2. Attention (when q/k/v require grad).
+  const bool attention_grad = E <= b + 1;
+  if (attention_grad) {
+    if (fused) {
+      s += a * (2 * d.QD + 2 * d.KD) + 4 * d.H;
+      if (in.attention_mask) s += a * T;
+    } else {
+      s += 4 * (3 * d.H * d.D) + 4 * d.H * T;
+    }
+    if (a == 2) s += 4 * d.D * a;  // RoPE's cos/sin casts for q and k
+  }
+  // 3. o's input: its own copy unless it is the fused kernel's saved output.
+  if (trains(kO) && !(fused && attention_grad)) s += a * d.QD;
+  // 4. Post norm, the gate/up input, SwiGLU, down's input.
+  if (E < b + 3) s += 4 * d.C + 4;
+  if (p.block_norms[li]) s += a * d.C;
+  if (trains(kGate) || trains(kUp)) s += a * d.C;
+  if (E <= b + 4) s += 3 * a * d.F;
+  if (trains(kDown)) s += a * d.F;
+  // 5. LoRA's x A^T, one per adapted module.
+  for (int m = 0; m < kModuleCount; ++m) {
+    if (p.lora[static_cast<std::size_t>(m)]) s += a * p.rank;
+  }
+  return s;
+}
+
+double layer_forward_flops(const EstimateInput& in, const Dims& d, const Plan& p) {
+  const double T = static_cast<double>(in.seq_len);
+  const bool causal_skip = in.attention == AttentionKernel::Fused && !in.attention_mask;
+  double f = 4 * (causal_skip ? T / 2 : T) * d.H * d.D;  // QK^T and PV
+  for (int m = 0; m < kModuleCount; ++m) {
+    const double inf = in_features(d, m), outf = out_features(d, m);
+    f += 2 * inf * outf;
+    if (p.lora[static_cast<std::size_t>(m)]) f += 2 * p.rank * (inf + outf);
+  }
+  return f;
+}
+
+double layer_backward_flops(const EstimateInput& in, const Dims& d, const Plan& p, double i) {
+  const auto li = static_cast<std::size_t>(i);
+  const double T = static_cast<double>(in.seq_len), E = p.earliest;
+  const bool fused = in.attention == AttentionKernel::Fused;
+  double f = 0;
+  if (E <= layer_base(i) + 1) {
+    const double attention_forward = 4 * ((fused && !in.attention_mask) ? T / 2 : T) * d.H * d.D;
+    f += (fused ? 2.5 : 2.0) * attention_forward;
+  }
+  for (int m = 0; m < kModuleCount; ++m) {
+    const double inf = in_features(d, m), outf = out_features(d, m);
+    const bool input_grad = E < module_position(i, m);
+    if (input_grad) f += 2 * inf * outf;
+    if (p.block_linears[li]) f += 2 * inf * outf;
+    if (p.lora[static_cast<std::size_t>(m)]) {
+      f += 4 * p.rank * outf + 2 * p.rank * inf + (input_grad ? 2 * p.rank * inf : 0);
+    }
+  }
+  return f;
+}
+
+double to_count(double v, const char* what) {
+  if (!(v < kMaxCount)) {
+    throw Error(std::string("the model is too large to estimate (") + what + ")", {{}, 0, "model"});
+  }
+  return v;
+}
+
+Parts compute(const EstimateInput& in) {
+  const Dims d = dims_of(in.model);
+  const Plan p = make_plan(in, d);
+  const double a = in.precision == Precision::Bf16 ? 2 : 4;
+  const double N = static_cast<double>(in.micro_batch) * static_cast<double>(in.seq_len);
+  Parts r;
+  // 1. Parameters.
+  const double block_linear =
+      d.C * d.QD + 2 * d.C * d.KD + d.QD * d.C + 3 * d.C * d.F + (d.bias ? d.QD + 2 * d.KD : 0);
+  const double block = block_linear + 2 * d.C;
+  const double base =
+      to_count(d.L * block + d.V * d.C + d.C + (d.tied ? 0 : d.V * d.C), "parameters");
+  if (static_cast<std::int64_t>(base) != in.model.parameter_count()) {
+    throw std::logic_error(
+        "memory_estimate: the parameter breakdown disagrees with ModelConfig::parameter_count");
+  }
+  double adapter = 0;
+  for (int m = 0; m < kModuleCount; ++m) {
+    if (p.lora[static_cast<std::size_t>(m)]) {
+      adapter += d.L * p.rank * (in_features(d, m) + out_features(d, m));
+    }
+  }
+  if (p.lora_head) adapter += p.rank * (d.C + d.V);
+  if (p.lora_embed) adapter += p.rank * (d.V + d.C);
+  double trainable = adapter;
+  if (in.method != TrainMethod::Lora) {
+    for (std::size_t i = 0; i < p.block_linears.size(); ++i) {
+      trainable += (p.block_linears[i] ? block_linear : 0) + (p.block_norms[i] ? 2 * d.C : 0);
+    }
+    trainable +=
+        (p.final_norm ? d.C : 0) + (p.embed ? d.V * d.C : 0) + (p.head && !d.tied ? d.V * d.C : 0);
+  }
+  r.total_params = to_count(base + adapter, "parameters");
+  r.trainable_params = to_count(trainable, "parameters");
+  // 2. Weights, gradients, AdamW.
+  r.weights = a * r.total_params;
+  r.gradients = 4 * r.trainable_params;
+  // A trained tied matrix: its gradients from the head and the lookup, and their sum.
+  if (p.embed && d.tied) r.gradients += 2 * 4 * d.V * d.C;
+  r.optimizer = (in.precision == Precision::Bf16 ? 12 : 8) * r.trainable_params;
+  // 3. Activations: the blocks (or their inputs and one block, checkpointed), then norm and head.
+  double blocks = 0, largest = 0, kept_inputs = 0;
+  bool any_attention_grad = false;
+  for (double i = 0; i < d.L; ++i) {
+    const double s = layer_saved_per_token(in, d, p, i, a);
+    blocks += s;
+    largest = std::max(largest, s);
+    if (s > 0) kept_inputs += a * d.C;
+    any_attention_grad = any_attention_grad || p.earliest <= layer_base(i) + 1;
+  }
+  if (in.gradient_checkpointing) blocks = kept_inputs + largest;
+  double tail = 0;
+  const double final_pos = layer_base(d.L), head_pos = final_pos + 1;
+  if (p.earliest < final_pos) tail += 4 * d.C + 4;
+  if (p.final_norm) tail += a * d.C;
+  if (p.head || p.lora_head) tail += a * d.C;
+  if (p.lora_head) tail += a * p.rank;
+  if (p.lora_embed) tail += a * p.rank;
+  if (a == 4 && any_attention_grad) tail += 8 * d.D;  // the shared fp32 RoPE cos/sin
+  r.activations = N * (blocks + tail);
+  r.logits = N * d.V * (a + 12);
+  // 4. Workspace and total.
+  const double parts = r.weights + r.gradients + r.optimizer + r.activations + r.logits;
+  r.workspace = kWorkspaceFraction * parts + (in.cuda ? kCudaLibrariesBytes : 0);
+  r.total = parts + r.workspace;
+  // 5. FLOPs per token and time.
+  double flops = 0;
+  for (double i = 0; i < d.L; ++i) {
+    const double forward = layer_forward_flops(in, d, p);
+    flops += forward + layer_backward_flops(in, d, p, i);
+    if (in.gradient_checkpointing && layer_saved_per_token(in, d, p, i, a) > 0) flops += forward;
+  }
+  const double head_mm = d.C * d.V;
+  flops += 2 * head_mm + (p.earliest < head_pos ? 2 * head_mm : 0) + (p.head ? 2 * head_mm : 0);
+  if (p.lora_head) {
+    flops += 2 * p.rank * (d.C + d.V) + 4 * p.rank * d.V + 2 * p.rank * d.C +
+             (p.earliest < head_pos ? 2 * p.rank * d.C : 0);
+  }
+  if (p.lora_embed) flops += 2 * p.rank * d.C + 4 * p.rank * d.C;
+  r.flops_per_token = flops;
+  r.tflops =
+      in.device_tflops > 0 ? in.device_tflops
+      : in.cuda
+          ? (in.precision == Precision::Bf16 ? kDefaultCudaBf16Tflops : kDefaultCudaFp32Tflops)
+          : (in.precision == Precision::Bf16 ? kDefaultCpuBf16Tflops : kDefaultCpuFp32Tflops);
+  r.step_seconds = flops * N * static_cast<double>(in.grad_accum) / (r.tflops * 1e12);
+  r.total_seconds = r.step_seconds * static_cast<double>(in.total_steps);
+  return r;
+}
+
+std::uint64_t to_bytes(double v) {
+  if (!(v < kMaxBytes)) {
+    throw Error("the estimate exceeds 2^64 bytes; check the micro-batch and sequence length",
+                {{}, 0, "micro_batch"});
+  }
+  return static_cast<std::uint64_t>(std::llround(v));
+}
+
+std::string one_decimal(double v, const char* unit) {
+  char buf[64];
+  const bool decimal = v < 9.95 && std::fabs(v - std::round(v)) >= 0.05;
+  std::snprintf(buf, sizeof buf, decimal ? "%.1f %s" : "%.0f %s", v, unit);
+  return buf;
+}
+
+std::string format_duration(double s) {
+  if (s < 1) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2g s", s);
+    return buf;
+  }
+  if (s < 60) return one_decimal(s, "s");
+  if (s < 3600) return one_decimal(s / 60, "min");
+  if (s < 86400) return one_decimal(s / 3600, "h");
+  return one_decimal(s / 86400, "days");
+}
+
+std::string approx(double bytes) { return "~" + format_bytes(to_bytes(bytes)); }
+
+// Whether `changed` needs at most `target` bytes (its total lands in `total`).
+bool reaches(const EstimateInput& changed, double target, double& total) {
+  total = compute(changed).total;
+  return total <= target;
+}
+
+// The largest value in [1, limit) whose `set` reaches the target (the total grows with it); 0 if
+// none.
+template <typename Set>
+std::int64_t largest_that_reaches(std::int64_t limit, double target, const EstimateInput& in,
+                                  Set set) {
+  std::int64_t lo = 0, hi = limit;  // lo reaches (or is 0), hi does not
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    EstimateInput c = in;
+    set(c, mid);
+    double total = 0;
+    (reaches(c, target, total) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+std::vector<Suggestion> suggest(const EstimateInput& in, double target) {
+  std::vector<Suggestion> out;
+  auto add = [&](const std::string& text, const EstimateInput& changed) {
+    const double total = compute(changed).total;
+    out.push_back({text + " → " + approx(total), changed, to_bytes(total)});
+  };
+  double total = 0;
+  // 1. Same result, more time: checkpointing; a smaller micro-batch with more accumulation.
+  if (!in.gradient_checkpointing) {
+    EstimateInput c = in;
+    c.gradient_checkpointing = true;
+    if (reaches(c, target, total)) add("turn on gradient checkpointing (about a third slower)", c);
+  }
+  for (std::int64_t b = in.micro_batch - 1; b >= 1; --b) {
+    if (in.micro_batch % b != 0) continue;
+    EstimateInput c = in;
+    c.micro_batch = b;
+    c.grad_accum = in.grad_accum * (in.micro_batch / b);
+    if (!reaches(c, target, total)) continue;
+    add("micro-batch " + std::to_string(b) + " instead of " + std::to_string(in.micro_batch) +
+            ", gradient accumulation " + std::to_string(c.grad_accum) + " instead of " +
+            std::to_string(in.grad_accum) + " (same effective batch)",
+        c);
+    break;
+  }
+  // 2. Precision.
+  if (in.precision == Precision::Fp32) {
+    EstimateInput c = in;
+    c.precision = Precision::Bf16;
+    if (reaches(c, target, total)) {
+      add(std::string("bf16 instead of fp32") + (in.cuda ? "" : " (slower on most CPUs)"), c);
+    }
+  }
+  // 3. What trains.
+  if (in.method == TrainMethod::Full) {
+    EstimateInput c = in;
+    c.method = TrainMethod::Lora;
+    if (c.lora_rank < 1) c.lora_rank = 8;
+    if (reaches(c, target, total)) {
+      add("LoRA (rank " + std::to_string(c.lora_rank) + ") instead of full fine-tuning", c);
+    }
+  }
+  if (in.method == TrainMethod::Freeze && in.freeze_top_blocks > 1) {
+    const std::int64_t top =
+        largest_that_reaches(in.freeze_top_blocks, target, in,
+                             [](EstimateInput& c, std::int64_t v) { c.freeze_top_blocks = v; });
+    if (top >= 1) {
+      EstimateInput c = in;
+      c.freeze_top_blocks = top;
+      add("train the top " + std::to_string(top) + (top == 1 ? " block" : " blocks") +
+              " instead of " + std::to_string(in.freeze_top_blocks),
+          c);
+    }
+  }
+  // 4. What the model sees: shorter sequences (a multiple of 64 where that large).
+  if (in.seq_len > 1) {
+    std::int64_t t = largest_that_reaches(in.seq_len, target, in,
+                                          [](EstimateInput& c, std::int64_t v) { c.seq_len = v; });
+    if (t >= 64) t -= t % 64;
+    if (t >= 1) {
+      EstimateInput c = in;
+      c.seq_len = t;
+      add("sequence length " + std::to_string(t) + " instead of " + std::to_string(in.seq_len) +
+              " (longer examples get cut)",
+          c);
+    }
+  }
+  // 5. No single change is enough: all of them together, in the same order.
+  if (out.empty()) {
+    EstimateInput c = in;
+    std::vector<std::string> steps;
+    if (!c.gradient_checkpointing) {
+      c.gradient_checkpointing = true;
+      steps.emplace_back("gradient checkpointing");
+    }
+    if (c.micro_batch > 1) {
+      c.grad_accum *= c.micro_batch;
+      c.micro_batch = 1;
+      steps.emplace_back("micro-batch 1 with gradient accumulation " +
+                         std::to_string(c.grad_accum));
+    }
+    if (c.precision == Precision::Fp32) {
+      c.precision = Precision::Bf16;
+      steps.emplace_back("bf16");
+    }
+    if (c.method == TrainMethod::Full) {
+      c.method = TrainMethod::Lora;
+      if (c.lora_rank < 1) c.lora_rank = 8;
+      steps.emplace_back("LoRA (rank " + std::to_string(c.lora_rank) + ")");
+    }
+    if (c.method == TrainMethod::Freeze && c.freeze_top_blocks > 1) {
+      c.freeze_top_blocks = 1;
+      steps.emplace_back("train the top block only");
+    }
+    if (!reaches(c, target, total) && c.seq_len > 1) {
+      std::int64_t t = largest_that_reaches(
+          c.seq_len, target, c, [](EstimateInput& e, std::int64_t v) { e.seq_len = v; });
+      if (t >= 64) t -= t % 64;
+      if (t >= 1) {
+        c.seq_len = t;
+        steps.emplace_back("sequence length " + std::to_string(t));
+      }
+    }
+    if (!steps.empty() && reaches(c, target, total)) {
+      std::string text = "together: ";
+      for (std::size_t i = 0; i < steps.size(); ++i) text += (i ? ", " : "") + steps[i];
+      add(text, c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_bytes(std::uint64_t bytes) {
+  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+  if (bytes < 1000) return std::to_string(bytes) + " B";
+  double v = static_cast<double>(bytes);
+  int unit = 0;
+  // The unit that keeps the rounded value below 1000 ("999.7 MB" reads "1 GB").
+  while (unit < 6 && v >= 999.5) {
+    v /= 1000;
+    ++unit;
+  }
+  return one_decimal(v, kUnits[unit]);
+}
+
+MemoryEstimate estimate_training(const EstimateInput& input) {
+  validate(input);
+  const Parts p = compute(input);
+  MemoryEstimate e;
+  e.total_params = static_cast<std::int64_t>(p.total_params);
+  e.trainable_params = static_cast<std::int64_t>(p.trainable_params);
+  e.weights_bytes = to_bytes(p.weights);
+  e.gradient_bytes = to_bytes(p.gradients);
+  e.optimizer_bytes = to_bytes(p.optimizer);
+  e.activation_bytes = to_bytes(p.activations);
+  e.logits_bytes = to_bytes(p.logits);
+  e.workspace_bytes = to_bytes(p.workspace);
+  e.total_bytes = to_bytes(p.total);
+  e.flops_per_token = p.flops_per_token;
+  e.tflops = p.tflops;
+  e.step_seconds = p.step_seconds;
+  e.total_seconds = p.total_seconds;
+  // The verdict, and what would fit.
+  const double device = static_cast<double>(input.device_memory_bytes);
+  if (input.device_memory_bytes > 0) {
+    e.fits = p.total <= kFitFraction * device;
+    e.tight = e.fits && p.total > kTightFraction * device;
+    if (!e.fits || e.tight) {
+      e.suggestions = suggest(input, (e.fits ? kTightFraction : kFitFraction) * device);
+    }
+  }
+  // One line.
+  e.summary = approx(p.total) + " (weights " + format_bytes(e.weights_bytes) + ", gradients " +
+              format_bytes(e.gradient_bytes) + ", optimizer " + format_bytes(e.optimizer_bytes) +
+              ", activations " + format_bytes(e.activation_bytes) + ", logits " +
+              format_bytes(e.logits_bytes) + ", workspace " + format_bytes(e.workspace_bytes) +
+              "); ~" + format_duration(p.step_seconds) + "/step";
+  if (input.total_steps > 0) e.summary += ", ~" + format_duration(p.total_seconds) + " in all";
+  if (input.device_memory_bytes > 0) {
+    const std::string where = format_bytes(input.device_memory_bytes);
+    const int percent = static_cast<int>(std::lround(100 * p.total / device));
+    const std::string verdict = !e.fits ? "does not fit in " : e.tight ? "tight in " : "fits in ";
+    e.summary += "; " + verdict + where + " (" + std::to_string(percent) + " %" +
+                 (e.fits ? ")" : ", over 90 %)");
+  }
+  return e;
+}
+
+}  // namespace tb::train

@@ -1,0 +1,65 @@
+// Shared by the training tests: a tiny random Llama and hand-made tokenized examples of a
+// deterministic pattern (each token is the previous one plus a fixed stride, mod the vocabulary),
+// so the trainer can be checked without a tokenizer or a file.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/model/model.h"
+#include "core/model/trainable.h"
+#include "core/train/training_session.h"
+
+namespace tb::test {
+
+inline ModelConfig tiny_config(std::int64_t layers = 2) {
+  ModelConfig c;
+  c.architecture = "llama";
+  c.vocab_size = 48;
+  c.hidden_size = 32;
+  c.intermediate_size = 64;
+  c.num_layers = layers;
+  c.num_heads = 4;
+  c.num_kv_heads = 2;
+  c.head_dim = 8;
+  c.max_position_embeddings = 256;
+  c.rms_norm_eps = 1e-6;
+  c.pad_token_id = 0;
+  return c;
+}
+
+// std: with frozen norms at 1 and a frozen head (LoRA), the largest logit margin is about
+// hidden_size * std, so a head drawn at 0.05 could never reach a small loss; 0.4 can.
+inline std::shared_ptr<const Model> tiny_model(std::uint64_t seed = 7, std::int64_t layers = 2,
+                                               torch::ScalarType dtype = torch::kFloat32, double std = 0.4) {
+  const auto c = tiny_config(layers);
+  return Model::from_parts(c, random_weights(c, seed, std, dtype), nullptr, ChatFormat{}, "tiny");
+}
+
+// Example i: a 3-token untrained prompt, then `length - 3` trained tokens continuing
+// start, start + stride, ... (mod vocab, never the pad id 0).
+inline data::TokenizedExample pattern_example(std::int64_t start, std::int64_t length, std::int64_t stride = 3) {
+  data::TokenizedExample e;
+  std::int64_t t = start;
+  for (std::int64_t k = 0; k < length; ++k) {
+    e.ids.push_back(static_cast<TokenId>(1 + (t % 47)));
+    e.trained.push_back(k >= 3 ? 1 : 0);
+    t += stride;
+  }
+  return e;
+}
+
+// n examples of lengths cycling through 6..(6 + spread - 1), with the given task names.
+inline train::TrainSet pattern_set(std::int64_t n, std::int64_t spread = 9, std::int64_t first = 0,
+                                   std::int64_t stride = 3) {
+  train::TrainSet s;
+  for (std::int64_t i = 0; i < n; ++i) {
+    s.examples.push_back(pattern_example(first + i * 5, 6 + (i * 7) % spread, stride));
+    s.task_of.push_back(0);
+    s.source.push_back(i);
+  }
+  s.tasks = {""};
+  return s;
+}
+
+}  // namespace tb::test
