@@ -5,6 +5,8 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -139,6 +141,48 @@ void to_json(nlohmann::json& out, const DeviceInfo& info) {
          {"cpu_threads", info.cpu_threads},
          {"torch_threads", info.torch_threads},
          {"summary", info.summary()}};
+}
+
+std::int64_t memory_in_use_bytes(bool cuda, int device_index) {
+  if (cuda) {
+#if TB_WITH_CUDA_RUNTIME
+    int previous = 0;
+    std::size_t free_bytes = 0, total_bytes = 0;
+    if (cudaGetDevice(&previous) == cudaSuccess && cudaSetDevice(device_index) == cudaSuccess &&
+        cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess) {
+      cudaSetDevice(previous);
+      return static_cast<std::int64_t>(total_bytes - free_bytes);
+    }
+#endif
+    return -1;
+  }
+  // /proc/self/statm: size resident ... in pages.
+  std::ifstream statm("/proc/self/statm");
+  std::int64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return -1;
+  return resident * static_cast<std::int64_t>(sysconf(_SC_PAGESIZE));
+}
+
+std::int64_t memory_free_bytes(bool cuda, int device_index) {
+  if (cuda) {
+#if TB_WITH_CUDA_RUNTIME
+    int previous = 0;
+    std::size_t free_bytes = 0, total_bytes = 0;
+    if (cudaGetDevice(&previous) == cudaSuccess && cudaSetDevice(device_index) == cudaSuccess &&
+        cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess) {
+      cudaSetDevice(previous);
+      return static_cast<std::int64_t>(free_bytes);
+    }
+#endif
+    return -1;
+  }
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key, unit;
+  std::int64_t value = 0;
+  while (meminfo >> key >> value >> unit) {
+    if (key == "MemAvailable:") return value * 1024;
+  }
+  return -1;
 }
 
 }  // namespace tb

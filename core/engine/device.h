@@ -40,6 +40,12 @@ DeviceInfo probe_device();
 void to_json(nlohmann::json& out, const GpuInfo& gpu);
 void to_json(nlohmann::json& out, const DeviceInfo& info);
 
+// Memory this process uses on a device now: the CPU's resident set, or a CUDA device's used
+// memory (total - free; all processes). -1 when it cannot be read.
+std::int64_t memory_in_use_bytes(bool cuda, int device_index = 0);
+// Free memory on a device: a CUDA device's free memory, or the CPU's MemAvailable. -1 = unknown.
+std::int64_t memory_free_bytes(bool cuda, int device_index = 0);
+
 // "1.5 GiB" style, one decimal.
 std::string format_gib(std::int64_t bytes);
 // Bytes in the largest fitting unit, one decimal: "512 B", "93.8 MiB", "1.5 GiB".

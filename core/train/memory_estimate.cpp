@@ -1,21 +1,23 @@
-// Memory and time estimate (see memory_estimate.h). The accounting below follows transformer.cpp's
-// forward under libtorch 2.11 autograd; the saved-tensor lists were checked op by op with
-// torch.autograd.graph.saved_tensors_hooks on a replica of that forward (fp32/bf16, full, LoRA,
-// freeze, masks, checkpointing), and the trainable counts against PEFT.
+// Memory and time estimate (see memory_estimate.h). The accounting below follows TrainingSession
+// and transformer.cpp's forward under libtorch 2.11 autograd; the saved-tensor lists were checked
+// op by op with torch.autograd.graph.saved_tensors_hooks on a replica of that forward (fp32/bf16,
+// full, LoRA, freeze, masks, checkpointing), and the trainable counts against PEFT.
 //
 // Notation: B micro-batch, T sequence length, N = B*T tokens, C hidden, F intermediate, V vocab,
 // L layers, H / Hkv heads, D head dim, QD = H*D, KD = Hkv*D, r LoRA rank, a = activation bytes
 // (4 for fp32, 2 for bf16).
 //
-// Parameters and their state (Precision::Bf16 = frozen weights and activations bf16, trainable
-// parameters fp32 with a bf16 working copy made each forward):
-//   weights    every parameter in its compute dtype: 4 bytes (fp32); 2 bytes (bf16: frozen
-//              weights, and the working copies of trainable ones, which autograd keeps to backward)
-//   gradients  4 bytes per trainable parameter (the fp32 parameter's .grad); when a tied embedding
-//              matrix trains, + 2*V*C*4: its gradient from the head and from the lookup and their
-//              sum coexist at the end of backward (measured: the peak of a tied full fine-tune)
-//   optimizer  AdamW's two fp32 moments, 8 bytes per trainable; + 4 for the fp32 master when bf16
-//   So full fine-tuning costs 16 bytes/param in fp32 and 18 in bf16; LoRA only adds its adapter.
+// Parameters and their state, as TrainingSession holds them (the model is loaded in the compute
+// dtype: bf16 for Precision::Bf16; trained tensors are fp32, cast to bf16 inside each forward):
+//   weights    the model as loaded, a bytes per parameter (shared, never modified); the LoRA
+//              adapter, 4 per parameter; with bf16, the casts of trained tensors (or of LoRA's A
+//              and B) that each forward makes and autograd keeps until backward, 2 per parameter
+//   gradients  4 bytes per trainable parameter (the fp32 parameter's .grad)
+//   optimizer  AdamW's two fp32 moments, 8 bytes per trainable; for full / freeze also the fp32
+//              copies of the trained tensors that the session clones and AdamW updates (the model
+//              keeps its own), 4 per trainable parameter
+//   So full fine-tuning costs 20 bytes/param in fp32 (4 + 4 + 12) and in bf16 (2 + 2 + 4 + 12);
+//   LoRA adds 16 (fp32) or 18 (bf16) per adapter parameter to the model.
 //
 // Gradient flow. Sites in forward order: embeddings; per layer input norm, q/k/v, o, post norm,
 // gate/up, down; final norm; head. E is the earliest site that trains (a weight, a norm or a LoRA
@@ -41,19 +43,38 @@
 //   down input   a*F when down trains or carries LoRA
 //   LoRA         a*r per adapted module (x A^T, for B's gradient; its input is counted above)
 // Final norm and head: 4C when the gradient reaches it, a*C when it trains, a*C (its input) when
-// the head trains or carries LoRA. Gradient checkpointing keeps each such block's input (a*C)
-// and, during backward, one block's activations at a time (the largest).
+// the head trains or carries LoRA. With attention_mask and checkpointing, the [B,1,T,T] bool
+// mask the recomputation needs (1*T).
+// Gradient checkpointing (transformer.cpp's CheckpointedBlock, from the first block that trains
+// or receives a gradient on) keeps each block's input (a*C) and, in backward, one block's
+// activations at a time, recomputed from an input that requires grad (so as if E lay below it).
 //
-// Logits: N*V*(a + 12): the logits as returned (held by the caller through backward), the fp32
-// log-probabilities cross-entropy saves, and at the start of backward the two fp32 gradients
-// (w.r.t. log-probs and logits) that exist together. This is the peak of the loss, and it comes
-// on top of every saved activation.
+// Logits (the loss and the head's backward, on top of every saved activation): N*V*12 bytes, the
+// fp32 log-probabilities cross-entropy saves and, at the start of backward, the two fp32
+// gradients (w.r.t. log-probs and logits) that exist together; or, when the head's weight
+// trains, N*V*4 for the logits' gradient and the head's [V,C] gradient (4*V*C; 6 with its bf16
+// form), if that is more. The logits themselves (and their fp32 cast in bf16) are temporaries of
+// TrainingSession::step's loss expression, gone before backward.
 //
-// Workspace: 10 % of everything above (allocator rounding and fragmentation, matmul and
-// optimizer temporaries), + 200 MB on CUDA for the libraries loaded at first use (cuBLAS/cuDNN
-// handles and workspaces). The CUDA context itself is not counted: free memory is read after it
-// exists. Summing every part is an upper bound on the true peak, which with grad_accum 1 is
-// somewhat lower (activations are freed while gradients appear); with accumulation it is close.
+// Temporaries after backward, when activations and logits are gone: a trained tied embedding
+// matrix has its gradients from the head and from the lookup and their sum (8*V*C more in fp32,
+// measured: the peak of a tied full fine-tune; 6*V*C in bf16, where the sum is taken in bf16
+// before the cast); clip_grad_norm makes an fp64 copy and its square of each gradient (16 bytes
+// per element of the largest trainable tensor), AdamW two fp32 temporaries (8). The larger of the
+// first two counts.
+//
+// The peak: weights + optimizer + the larger of
+//   during backward  activations + logits (+ gradients, from the second micro-batch on, when
+//                    accumulating)
+//   after backward   gradients + temporaries
+// + workspace: 10 % of that (allocator rounding and fragmentation, matmul workspaces) + 200 MB on
+// CUDA for the libraries loaded at first use (cuBLAS/cuDNN handles and workspaces; the CUDA
+// context itself is not counted: free memory is read after it exists). So the parts can add up
+// to more than the total. On the replica (SmolLM2 shapes, 4 layers, 2 x 256 tokens, no clipping)
+// the larger phase came within 1 % of the measured peak of live tensors for full, LoRA and
+// freeze in fp32 and bf16, within 1.5 % for LoRA with checkpointing, 3 % over for freeze and 7 %
+// under for full with checkpointing (tensors of the recomputed block still in flight), which the
+// workspace covers.
 //
 // Time: FLOPs per token, counting matmuls (2 per multiply-add) and attention only; norms,
 // SwiGLU, RoPE, casts and the optimizer step are memory-bound and left to the throughput figure.
@@ -62,13 +83,17 @@
 // 4r*out + 2r*in (+2r*in for the input's gradient). Attention per layer: forward 4*T'*H*D with
 // T' = T/2 for a fused causal kernel without a mask (it skips the masked half), else T; backward
 // 2.5x forward (fused, which recomputes the scores) or 2x (math), when q/k/v require grad.
-// Checkpointing adds one more forward of every block that saves anything. So full fine-tuning is
+// Checkpointing adds one more forward of every checkpointed block, and its backward computes
+// every input gradient (the recomputation's input requires grad). So full fine-tuning is
 // the familiar 6 FLOPs per weight per token (+ attention), and LoRA about 4 (no weight gradients,
 // but every activation gradient above layer 0's q/k/v).
+//
 // Default throughputs (sustained, whole training step, for when the caller passes none):
-//   CPU fp32 0.1 TFLOPS: a 4-8-core AVX2 desktop; the development VM (2 threads of a Xeon with
-//     AVX-512/AMX) reaches 0.15-0.2 in a replica of our step
-//   CPU bf16 0.05: bf16 steps ran about 2x slower than fp32 there (casts and bf16 elementwise ops)
+//   CPU fp32 0.1 TFLOPS: a 4-8-core AVX2 desktop. The development VM (2 threads of a Sapphire
+//     Rapids Xeon, AVX-512 + AMX) achieved 0.15 (LoRA) to 0.23 (full) in a replica of our step
+//     on SmolLM2-135M, micro-batch 4 x 512; LoRA's many small matmuls cost more than their FLOPs
+//   CPU bf16 0.05: without AMX / AVX512-BF16 (most desktops) bf16 matmuls are slower than fp32;
+//     with AMX they are faster (0.37-0.46 on that VM), so a measured figure matters most here
 //   CUDA fp32 15: libtorch keeps TF32 off by default; ~75 % of an A100's 19.5 fp32 peak
 //   CUDA bf16 100: ~1/3 of an A100's 312 dense peak, ~10 % of an H100's, the range eager
 //     fine-tuning of small models reaches
@@ -264,16 +289,17 @@ void validate(const EstimateInput& in) {
 // The arithmetic, without the verdict and the words: what suggestions re-run.
 struct Parts {
   double total_params = 0, trainable_params = 0;
-  double weights = 0, gradients = 0, optimizer = 0, activations = 0, logits = 0, workspace = 0,
-         total = 0;
+  double weights = 0, gradients = 0, optimizer = 0, activations = 0, logits = 0, temporaries = 0,
+         workspace = 0, total = 0;
   double flops_per_token = 0, tflops = 0, step_seconds = 0, total_seconds = 0;
 };
 
-// Bytes one layer saves per token (see the top of the file).
+// Bytes one layer saves per token (see the top of the file), when E is the earliest trained site
+// as this layer's autograd sees it.
 double layer_saved_per_token(const EstimateInput& in, const Dims& d, const Plan& p, double i,
-                             double a) {
+                             double a, double E) {
   const auto li = static_cast<std::size_t>(i);
-  const double b = layer_base(i), E = p.earliest, T = static_cast<double>(in.seq_len);
+  const double b = layer_base(i), T = static_cast<double>(in.seq_len);
   const bool fused = in.attention == AttentionKernel::Fused;
   auto trains = [&](int m) { return p.block_linears[li] || p.lora[static_cast<std::size_t>(m)]; };
   double s = 0;
@@ -319,9 +345,10 @@ double layer_forward_flops(const EstimateInput& in, const Dims& d, const Plan& p
   return f;
 }
 
-double layer_backward_flops(const EstimateInput& in, const Dims& d, const Plan& p, double i) {
+double layer_backward_flops(const EstimateInput& in, const Dims& d, const Plan& p, double i,
+                            double E) {
   const auto li = static_cast<std::size_t>(i);
-  const double T = static_cast<double>(in.seq_len), E = p.earliest;
+  const double T = static_cast<double>(in.seq_len);
   const bool fused = in.attention == AttentionKernel::Fused;
   double f = 0;
   if (E <= layer_base(i) + 1) {
@@ -381,23 +408,33 @@ Parts compute(const EstimateInput& in) {
   }
   r.total_params = to_count(base + adapter, "parameters");
   r.trainable_params = to_count(trainable, "parameters");
-  // 2. Weights, gradients, AdamW.
-  r.weights = a * r.total_params;
+  // 2. Weights, gradients, AdamW (see the top of the file).
+  const bool bf16 = in.precision == Precision::Bf16;
+  r.weights = a * base + 4 * adapter + (bf16 ? 2 * r.trainable_params : 0);
   r.gradients = 4 * r.trainable_params;
-  // A trained tied matrix: its gradients from the head and the lookup, and their sum.
-  if (p.embed && d.tied) r.gradients += 2 * 4 * d.V * d.C;
-  r.optimizer = (in.precision == Precision::Bf16 ? 12 : 8) * r.trainable_params;
-  // 3. Activations: the blocks (or their inputs and one block, checkpointed), then norm and head.
-  double blocks = 0, largest = 0, kept_inputs = 0;
+  r.optimizer = (in.method == TrainMethod::Lora ? 8 : 12) * r.trainable_params;
+  // 3. Activations: the blocks (or their inputs and one recomputed block, checkpointed; the
+  //    recomputation's input requires grad), then norm and head. E_i: the earliest trained site
+  //    as block i's autograd sees it.
+  auto checkpointed = [&](double i) {
+    return in.gradient_checkpointing && p.earliest < layer_base(i) + 6;
+  };
+  auto earliest_for = [&](double i) {
+    return checkpointed(i) ? std::min(p.earliest, layer_base(i) - 0.5) : p.earliest;
+  };
+  double blocks = 0, largest = 0;
   bool any_attention_grad = false;
   for (double i = 0; i < d.L; ++i) {
-    const double s = layer_saved_per_token(in, d, p, i, a);
-    blocks += s;
-    largest = std::max(largest, s);
-    if (s > 0) kept_inputs += a * d.C;
-    any_attention_grad = any_attention_grad || p.earliest <= layer_base(i) + 1;
+    const double s = layer_saved_per_token(in, d, p, i, a, earliest_for(i));
+    if (checkpointed(i)) {
+      blocks += a * d.C;
+      largest = std::max(largest, s);
+    } else {
+      blocks += s;
+    }
+    any_attention_grad = any_attention_grad || earliest_for(i) <= layer_base(i) + 1;
   }
-  if (in.gradient_checkpointing) blocks = kept_inputs + largest;
+  blocks += largest;
   double tail = 0;
   const double final_pos = layer_base(d.L), head_pos = final_pos + 1;
   if (p.earliest < final_pos) tail += 4 * d.C + 4;
@@ -406,18 +443,42 @@ Parts compute(const EstimateInput& in) {
   if (p.lora_head) tail += a * p.rank;
   if (p.lora_embed) tail += a * p.rank;
   if (a == 4 && any_attention_grad) tail += 8 * d.D;  // the shared fp32 RoPE cos/sin
+  if (in.gradient_checkpointing && in.attention_mask && largest > 0) {
+    tail += static_cast<double>(in.seq_len);  // the bool mask, kept for the recomputation
+  }
   r.activations = N * (blocks + tail);
-  r.logits = N * d.V * (a + 12);
-  // 4. Workspace and total.
-  const double parts = r.weights + r.gradients + r.optimizer + r.activations + r.logits;
-  r.workspace = kWorkspaceFraction * parts + (in.cuda ? kCudaLibrariesBytes : 0);
-  r.total = parts + r.workspace;
-  // 5. FLOPs per token and time.
+  const double head_gradient = p.head ? (bf16 ? 6 : 4) * d.V * d.C : 0;
+  r.logits = std::max(N * d.V * 12, N * d.V * 4 + head_gradient);
+  // 4. Temporaries after backward: a tied matrix's extra gradients, or clip_grad_norm's fp64 copy
+  //    and square of the largest gradient.
+  double largest_tensor = 0;
+  for (std::size_t i = 0; i < p.block_linears.size(); ++i) {
+    if (p.block_linears[i]) largest_tensor = std::max({largest_tensor, d.F * d.C, d.QD * d.C});
+    if (p.block_norms[i]) largest_tensor = std::max(largest_tensor, d.C);
+  }
+  if (p.embed || p.head) largest_tensor = std::max(largest_tensor, d.V * d.C);
+  if (p.final_norm) largest_tensor = std::max(largest_tensor, d.C);
+  for (int m = 0; m < kModuleCount; ++m) {
+    if (p.lora[static_cast<std::size_t>(m)]) {
+      largest_tensor =
+          std::max(largest_tensor, p.rank * std::max(in_features(d, m), out_features(d, m)));
+    }
+  }
+  if (p.lora_head || p.lora_embed) largest_tensor = std::max(largest_tensor, p.rank * d.V);
+  const double tied_extra = p.embed && d.tied ? (bf16 ? 6 : 8) * d.V * d.C : 0.0;
+  r.temporaries = std::max(tied_extra, 16 * largest_tensor);
+  // 5. The peak: the larger phase, then the workspace.
+  const double during = r.activations + r.logits + (in.grad_accum > 1 ? r.gradients : 0);
+  const double after = r.gradients + r.temporaries;
+  const double peak = r.weights + r.optimizer + std::max(during, after);
+  r.workspace = kWorkspaceFraction * peak + (in.cuda ? kCudaLibrariesBytes : 0);
+  r.total = peak + r.workspace;
+  // 6. FLOPs per token and time.
   double flops = 0;
   for (double i = 0; i < d.L; ++i) {
     const double forward = layer_forward_flops(in, d, p);
-    flops += forward + layer_backward_flops(in, d, p, i);
-    if (in.gradient_checkpointing && layer_saved_per_token(in, d, p, i, a) > 0) flops += forward;
+    flops += forward + layer_backward_flops(in, d, p, i, earliest_for(i));
+    if (checkpointed(i)) flops += forward;  // the recomputation
   }
   const double head_mm = d.C * d.V;
   flops += 2 * head_mm + (p.earliest < head_pos ? 2 * head_mm : 0) + (p.head ? 2 * head_mm : 0);
@@ -442,7 +503,7 @@ std::uint64_t to_bytes(double v) {
     throw Error("the estimate exceeds 2^64 bytes; check the micro-batch and sequence length",
                 {{}, 0, "micro_batch"});
   }
-  return static_cast<std::uint64_t>(std::llround(v));
+  return static_cast<std::uint64_t>(std::round(v));
 }
 
 std::string one_decimal(double v, const char* unit) {
@@ -626,6 +687,7 @@ MemoryEstimate estimate_training(const EstimateInput& input) {
   e.optimizer_bytes = to_bytes(p.optimizer);
   e.activation_bytes = to_bytes(p.activations);
   e.logits_bytes = to_bytes(p.logits);
+  e.temporary_bytes = to_bytes(p.temporaries);
   e.workspace_bytes = to_bytes(p.workspace);
   e.total_bytes = to_bytes(p.total);
   e.flops_per_token = p.flops_per_token;
@@ -641,12 +703,16 @@ MemoryEstimate estimate_training(const EstimateInput& input) {
       e.suggestions = suggest(input, (e.fits ? kTightFraction : kFitFraction) * device);
     }
   }
-  // One line.
-  e.summary = approx(p.total) + " (weights " + format_bytes(e.weights_bytes) + ", gradients " +
-              format_bytes(e.gradient_bytes) + ", optimizer " + format_bytes(e.optimizer_bytes) +
-              ", activations " + format_bytes(e.activation_bytes) + ", logits " +
-              format_bytes(e.logits_bytes) + ", workspace " + format_bytes(e.workspace_bytes) +
-              "); ~" + format_duration(p.step_seconds) + "/step";
+  // One line: the peak and its parts (gradients and temporaries peak after the activations).
+  const bool after_decides = p.gradients + p.temporaries >
+                             p.activations + p.logits + (input.grad_accum > 1 ? p.gradients : 0);
+  e.summary = approx(p.total) + " at peak (weights " + format_bytes(e.weights_bytes) +
+              ", optimizer " + format_bytes(e.optimizer_bytes) + ", gradients " +
+              format_bytes(e.gradient_bytes) + ", activations " + format_bytes(e.activation_bytes) +
+              ", logits " + format_bytes(e.logits_bytes) +
+              (after_decides ? ", step temporaries " + format_bytes(e.temporary_bytes) : "") +
+              ", workspace " + format_bytes(e.workspace_bytes) + "); ~" +
+              format_duration(p.step_seconds) + "/step";
   if (input.total_steps > 0) e.summary += ", ~" + format_duration(p.total_seconds) + " in all";
   if (input.device_memory_bytes > 0) {
     const std::string where = format_bytes(input.device_memory_bytes);

@@ -74,14 +74,20 @@ struct Suggestion {
 struct MemoryEstimate {
   std::int64_t total_params = 0;      // base model + LoRA adapter (PEFT's "all params")
   std::int64_t trainable_params = 0;  // PEFT's "trainable params" for LoRA
-  std::uint64_t weights_bytes = 0;    // every parameter in its compute dtype (bf16: working copies)
-  // fp32, one per trainable parameter (+ 2 V x C transients when a tied embedding trains).
-  std::uint64_t gradient_bytes = 0;
-  // AdamW: 2 fp32 moments per trainable parameter (+ its fp32 master copy when bf16).
+  // The model as loaded (its dtype), the fp32 LoRA adapter, and with bf16 each forward's bf16
+  // casts of the trained tensors.
+  std::uint64_t weights_bytes = 0;
+  std::uint64_t gradient_bytes = 0;  // fp32, one per trainable parameter
+  // AdamW: 2 fp32 moments per trainable parameter; full / freeze: + the fp32 copies they train.
   std::uint64_t optimizer_bytes = 0;
   std::uint64_t activation_bytes = 0;  // what autograd saves in the blocks and the final norm/head
-  std::uint64_t logits_bytes = 0;      // logits, log-probabilities and their gradients at the loss
-  std::uint64_t workspace_bytes = 0;   // 10 % of the above, + 200 MB on CUDA
+  std::uint64_t logits_bytes = 0;      // the loss and the head's backward: log-probs and gradients
+  // After backward, while activations and logits are freed: a tied embedding's extra gradients
+  // or clip_grad_norm's fp64 copies of the largest gradient, whichever is larger.
+  std::uint64_t temporary_bytes = 0;
+  std::uint64_t workspace_bytes = 0;  // 10 % of the peak below, + 200 MB on CUDA
+  // The peak, not the sum of the parts: weights + optimizer + the larger of (activations + logits
+  // [+ gradients when accumulating]) and (gradients + temporaries), + workspace.
   std::uint64_t total_bytes = 0;
   double flops_per_token = 0;  // forward + backward (+ recompute), matmuls and attention
   double tflops = 0;           // the throughput the times assume

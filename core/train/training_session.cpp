@@ -2,6 +2,7 @@
 #include "core/train/training_session.h"
 
 #include <chrono>
+#include <limits>
 #include <cmath>
 #include <map>
 #include <set>
@@ -14,6 +15,7 @@
 #include "core/io/safetensors.h"
 #include "core/io/sha256.h"
 #include "core/model/trainable.h"
+#include "core/train/evaluation.h"
 
 namespace fs = std::filesystem;
 
@@ -192,7 +194,8 @@ StepResult TrainingSession::step(const std::function<bool(double, double)>& acce
   double loss_sum = 0;
   for (const auto& cpu_batch : batches) {
     const Batch b = cpu_batch.to(device);
-    const auto summed = token_losses(logits(b, /*tuned=*/true, /*training=*/true), b.labels).sum();
+    auto summed = token_losses(logits(b, /*tuned=*/true, /*training=*/true), b.labels).sum();
+    if (inject_nan_) summed = summed * std::numeric_limits<double>::quiet_NaN();
     loss_sum += summed.item<double>();
     (summed / denominator).backward();
   }
@@ -200,7 +203,9 @@ StepResult TrainingSession::step(const std::function<bool(double, double)>& acce
   // 3. Clip, then update unless refused.
   r.grad_norm = clip_grad_norm(optimizer_->parameters(), config_.max_grad_norm);
   const bool finite = std::isfinite(r.loss) && std::isfinite(r.grad_norm);
-  r.applied = finite && (!accept || accept(r.loss, r.grad_norm));
+  inject_nan_ = false;
+  const bool accepted = !accept || accept(r.loss, r.grad_norm);  // the caller sees NaN too
+  r.applied = finite && accepted;
   if (r.applied) optimizer_->step(r.learning_rate);
   optimizer_->zero_grad();
   ++step_;
@@ -212,43 +217,9 @@ StepResult TrainingSession::step(const std::function<bool(double, double)>& acce
 
 LossEval TrainingSession::evaluate(const TrainSet& set, bool tuned, std::int64_t max_examples,
                                    const std::atomic<bool>* cancel) const {
-  torch::NoGradGuard no_grad;
-  LossEval out;
-  const std::int64_t n = max_examples > 0 ? std::min(max_examples, set.size()) : set.size();
-  // 1. Shortest first, so each micro-batch pads little.
-  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
-  for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
-    return set.examples[static_cast<std::size_t>(a)].ids.size() < set.examples[static_cast<std::size_t>(b)].ids.size();
-  });
-  std::vector<double> task_sum(std::max<std::size_t>(1, set.tasks.size()), 0.0);
-  std::vector<std::int64_t> task_tokens(task_sum.size(), 0);
-  double sum = 0;
-  for (std::int64_t i = 0; i < n; i += config_.micro_batch) {
-    if (cancel != nullptr && cancel->load()) break;
-    MicroBatchRows rows;
-    for (std::int64_t j = i; j < std::min(n, i + config_.micro_batch); ++j) rows.push_back({order[static_cast<std::size_t>(j)]});
-    const Batch b = make_batch(set.examples, rows, pad_id_, config_.max_seq_len, false).to(model_->device());
-    // 2. Per-row sums of token losses; each row is one example (and one task).
-    const auto losses = token_losses(logits(b, tuned, false), b.labels).sum(1).to(torch::kCPU);  // [B]
-    const auto counts = (b.labels != kIgnoreLabel).sum(1).to(torch::kCPU);                          // [B]
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      const double l = losses[static_cast<std::int64_t>(r)].item<double>();
-      const auto c = counts[static_cast<std::int64_t>(r)].item<std::int64_t>();
-      const std::size_t task = set.task_of.empty() ? 0 : static_cast<std::size_t>(set.task_of[static_cast<std::size_t>(rows[r][0])]);
-      sum += l;
-      out.trained_tokens += c;
-      task_sum[task] += l;
-      task_tokens[task] += c;
-      ++out.examples;
-    }
-  }
-  out.loss = out.trained_tokens > 0 ? sum / static_cast<double>(out.trained_tokens) : std::nan("");
-  out.perplexity = std::exp(out.loss);
-  for (std::size_t t = 0; t < set.tasks.size(); ++t) {
-    if (task_tokens[t] > 0) out.per_task.emplace_back(set.tasks[t], task_sum[t] / static_cast<double>(task_tokens[t]));
-  }
-  return out;
+  const LossOptions options{config_.micro_batch, config_.max_seq_len, max_examples};
+  if (!tuned) return evaluate_loss(*model_, nullptr, set, options, cancel);
+  return evaluate_loss(*tuned_model(), adapter(), set, options, cancel);
 }
 
 std::shared_ptr<const Model> TrainingSession::tuned_model() const {
@@ -257,6 +228,19 @@ std::shared_ptr<const Model> TrainingSession::tuned_model() const {
   auto weights = weights_.map([dtype](const torch::Tensor& t) { return t.detach().to(dtype); });
   return Model::from_parts(model_->config(), std::move(weights), model_->shared_tokenizer(), model_->chat_format(),
                            model_->source() + " (tuned)");
+}
+
+void TrainingSession::start_from(const TrainingSession& previous) {
+  const auto& mine = optimizer_->parameters();
+  const auto& theirs = previous.trainable();
+  torch::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    if (i >= theirs.size() || theirs[i].name != mine[i].name || !theirs[i].tensor.sizes().equals(mine[i].tensor.sizes())) {
+      throw Error("the previous stage trained other tensors (" + (i < theirs.size() ? theirs[i].name : std::string("none")) +
+                  "); consecutive LoRA stages need the same rank and target modules", {{}, 0, mine[i].name});
+    }
+    mine[i].tensor.detach().copy_(theirs[i].tensor.detach());
+  }
 }
 
 std::int64_t TrainingSession::trainable_parameter_count() const {

@@ -71,10 +71,16 @@ class TrainingSession {
   TrainingSession(std::shared_ptr<const Model> model, TrainConfig config, TrainSet train,
                   std::vector<double> task_weights = {});
 
-  // One optimiser step. `accept(loss, grad_norm)` sees the numbers before the update and may
-  // refuse it (the divergence detector); a non-finite loss or norm is always refused. Either way
-  // the cursor moves on.
+  // One optimiser step. `accept(loss, grad_norm)` sees the numbers (NaN included) before the
+  // update and may refuse it (the divergence detector); a non-finite loss or norm is always
+  // refused. Either way the cursor moves on.
   StepResult step(const std::function<bool(double loss, double grad_norm)>& accept = {});
+  // Fault injection for tests and drills: the next step's loss (and so its gradients) is NaN.
+  void inject_nan_next_step() { inject_nan_ = true; }
+  // Sequential fine-tuning: take the trainable values of an earlier stage's session (same
+  // method and tensor names, e.g. the same LoRA adapter continued). Throws tb::Error naming the
+  // first tensor that does not match.
+  void start_from(const TrainingSession& previous);
 
   // Mean loss over `set` (its first max_examples; 0 = all) with the tuned weights or the base.
   LossEval evaluate(const TrainSet& set, bool tuned = true, std::int64_t max_examples = 0,
@@ -121,6 +127,7 @@ class TrainingSession {
   std::int64_t step_ = 0;
   std::int64_t total_steps_ = 0;
   std::int64_t pad_id_ = 0;
+  bool inject_nan_ = false;
 };
 
 }  // namespace tb::train

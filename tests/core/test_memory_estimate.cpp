@@ -3,6 +3,8 @@
 // checkpointing and method, the fit verdict and its suggestions, and input errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/common/error.h"
 #include "core/train/memory_estimate.h"
 
@@ -54,14 +56,24 @@ TEST(MemoryEstimate, SmolLm2ParameterCountAndWeightBytes) {
   const auto fp32 = estimate_training(smollm2_input(TrainMethod::Full, Precision::Fp32));
   EXPECT_EQ(fp32.total_params, kSmolParams);
   EXPECT_EQ(fp32.trainable_params, kSmolParams);
-  EXPECT_EQ(fp32.weights_bytes, 4u * kSmolParams);  // 538,060,032
-  EXPECT_EQ(fp32.optimizer_bytes, 8u * kSmolParams);
-  // fp32 gradients, + the tied matrix's two transient [V, C] gradients at the end of backward.
-  EXPECT_EQ(fp32.gradient_bytes, 4u * kSmolParams + 8u * kSmolEmbed);
+  EXPECT_EQ(fp32.weights_bytes, 4u * kSmolParams);  // the model in fp32: 538,060,032
+  // Two fp32 moments + the fp32 copy the session trains (the model keeps its own).
+  EXPECT_EQ(fp32.optimizer_bytes, 12u * kSmolParams);
+  EXPECT_EQ(fp32.gradient_bytes, 4u * kSmolParams);
+  // After backward: clip_grad_norm's fp64 copy and square of the largest gradient, the tied
+  // embedding's (16 bytes per element), outgrow its extra gradients (8 per element).
+  EXPECT_EQ(fp32.temporary_bytes, 16u * kSmolEmbed);
   const auto bf16 = estimate_training(smollm2_input(TrainMethod::Full, Precision::Bf16));
-  EXPECT_EQ(bf16.weights_bytes, 2u * kSmolParams);     // 269,030,016: the bf16 working copies
-  EXPECT_EQ(bf16.optimizer_bytes, 12u * kSmolParams);  // two moments + the fp32 master
+  // The model in bf16 (269,030,016) + each forward's bf16 casts of the trained fp32 copies.
+  EXPECT_EQ(bf16.weights_bytes, 2u * kSmolParams + 2u * kSmolParams);
+  EXPECT_EQ(bf16.optimizer_bytes, 12u * kSmolParams);
   EXPECT_EQ(bf16.gradient_bytes, fp32.gradient_bytes);
+  // LoRA: the model once, in its dtype, and the fp32 adapter (+ its bf16 casts).
+  constexpr std::uint64_t kAdapter = 2'442'240;
+  EXPECT_EQ(estimate_training(smollm2_input(TrainMethod::Lora, Precision::Fp32)).weights_bytes,
+            4u * kSmolParams + 4u * kAdapter);
+  EXPECT_EQ(estimate_training(smollm2_input(TrainMethod::Lora, Precision::Bf16)).weights_bytes,
+            2u * kSmolParams + 6u * kAdapter);
 }
 
 TEST(MemoryEstimate, LoraTrainableCountMatchesPeft) {
@@ -135,6 +147,40 @@ TEST(MemoryEstimate, ActivationsMatchWhatAutogradSaves) {
   }
 }
 
+TEST(MemoryEstimate, TotalIsThePeakOfTheTwoPhases) {
+  for (const auto method : {TrainMethod::Full, TrainMethod::Lora}) {
+    auto in = smollm2_input(method);
+    in.micro_batch = 1;
+    in.seq_len = 128;  // small activations: for full fine-tuning the phase after backward decides
+    for (const bool cuda : {false, true}) {
+      in.cuda = cuda;
+      const auto e = estimate_training(in);
+      const double during = static_cast<double>(e.activation_bytes + e.logits_bytes);
+      const double after = static_cast<double>(e.gradient_bytes + e.temporary_bytes);
+      const double peak =
+          static_cast<double>(e.weights_bytes + e.optimizer_bytes) + std::max(during, after);
+      EXPECT_NEAR(static_cast<double>(e.total_bytes), 1.1 * peak + (cuda ? 200e6 : 0), 4.0);
+      EXPECT_NEAR(static_cast<double>(e.workspace_bytes), 0.1 * peak + (cuda ? 200e6 : 0), 4.0);
+    }
+    // Accumulating keeps the gradients through the next micro-batch's backward.
+    in.cuda = false;
+    const auto once = estimate_training(in);
+    in.grad_accum = 4;
+    const auto accumulating = estimate_training(in);
+    EXPECT_GE(accumulating.total_bytes, once.total_bytes);
+    if (method == TrainMethod::Lora) {
+      EXPECT_GT(accumulating.total_bytes, once.total_bytes);
+    }
+    EXPECT_NEAR(static_cast<double>(accumulating.total_bytes),
+                1.1 * static_cast<double>(
+                          accumulating.weights_bytes + accumulating.optimizer_bytes +
+                          std::max(accumulating.activation_bytes + accumulating.logits_bytes +
+                                       accumulating.gradient_bytes,
+                                   accumulating.gradient_bytes + accumulating.temporary_bytes)),
+                4.0);
+  }
+}
+
 TEST(MemoryEstimate, GradientCheckpointingLowersActivations) {
   for (const auto method : {TrainMethod::Full, TrainMethod::Lora, TrainMethod::Freeze}) {
     auto in = smollm2_input(method);
@@ -164,8 +210,8 @@ TEST(MemoryEstimate, ActivationsAndLogitsGrowLinearlyWithTheBatch) {
     EXPECT_EQ(eight.logits_bytes, 2 * four.logits_bytes);
     EXPECT_EQ(eight.weights_bytes, four.weights_bytes);
     EXPECT_GT(eight.total_bytes, four.total_bytes);
-    // Logits: the returned logits, fp32 log-probs and two fp32 gradients: N * V * (4 + 12).
-    EXPECT_EQ(eight.logits_bytes, 8u * 512u * 49152u * 16u);
+    // The loss: fp32 log-probs and, at the start of backward, two fp32 gradients: N * V * 12.
+    EXPECT_EQ(eight.logits_bytes, 8u * 512u * 49152u * 12u);
   }
 }
 

@@ -1,0 +1,297 @@
+// report.json, report.md and the curves of a run (run_report.h).
+#include "core/train/run_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "core/io/atomic_file.h"
+#include "core/io/line_chart.h"
+
+namespace fs = std::filesystem;
+
+namespace tb::train {
+namespace {
+
+nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+std::string fixed(double x, int digits = 3) {
+  if (!std::isfinite(x)) return "–";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, x);
+  return buffer;
+}
+
+std::string signed_fixed(double x, int digits = 3) { return (x >= 0 ? "+" : "") + fixed(x, digits); }
+
+nlohmann::json loss_json(const std::optional<LossEval>& e) {
+  if (!e) return nullptr;
+  nlohmann::json tasks = nlohmann::json::object();
+  for (const auto& [k, v] : e->per_task) tasks[k] = number(v);
+  return {{"loss", number(e->loss)}, {"perplexity", number(e->perplexity)}, {"examples", e->examples},
+          {"trained_tokens", e->trained_tokens}, {"per_task", tasks}};
+}
+
+nlohmann::json scores_json(const std::optional<GenerationEval>& g) {
+  if (!g) return nullptr;
+  const auto& s = g->scores;
+  return {{"count", s.count}, {"exact_match", s.exact_match}, {"token_f1", s.token_f1}, {"rouge_l", s.rouge_l},
+          {"bleu", s.bleu}, {"mean_answer_words", s.mean_prediction_words},
+          {"mean_reference_words", s.mean_reference_words}, {"seconds", g->seconds}};
+}
+
+// Markdown table cells cannot hold newlines or pipes.
+std::string cell(std::string text, std::size_t limit = 400) {
+  for (auto& ch : text) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  std::string out;
+  for (const char ch : text) {
+    if (ch == '|') out += "\\|";
+    else out += ch;
+  }
+  if (out.size() > limit) {
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
+    out = out.substr(0, cut) + "…";
+  }
+  return out;
+}
+
+struct Curves {
+  std::vector<double> step, loss, smoothed, lr, grad_norm;
+  std::vector<double> eval_step, eval_loss;
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> tasks;
+  std::vector<ChartMarker> markers;
+};
+
+double value(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : std::nan("");
+}
+
+// Steps of later stages continue after the earlier ones on one x axis.
+Curves collect(const std::vector<nlohmann::json>& metrics, const RunResult& result) {
+  Curves c;
+  std::map<std::string, double> offset;
+  double next_offset = 0;
+  std::string current;
+  for (const auto& j : metrics) {
+    const std::string stage = j.value("stage", std::string());
+    if (offset.count(stage) == 0) {
+      offset[stage] = next_offset;
+      if (!stage.empty()) c.markers.push_back({next_offset, stage});
+    }
+    const double x = offset[stage] + value(j, "step");
+    if (j.value("type", std::string()) == "step") {
+      c.step.push_back(x);
+      c.loss.push_back(value(j, "loss"));
+      c.smoothed.push_back(value(j, "smoothed_loss"));
+      c.lr.push_back(value(j, "lr"));
+      c.grad_norm.push_back(value(j, "grad_norm"));
+      next_offset = std::max(next_offset, x);
+    } else {
+      c.eval_step.push_back(x);
+      c.eval_loss.push_back(value(j, "loss"));
+      if (j.contains("per_task") && j["per_task"].is_object() && j["per_task"].size() > 1) {
+        for (const auto& [task, loss] : j["per_task"].items()) {
+          c.tasks[task].first.push_back(x);
+          c.tasks[task].second.push_back(loss.is_number() ? loss.get<double>() : std::nan(""));
+        }
+      }
+    }
+  }
+  for (const auto& s : result.stages) {
+    if (s.best_step >= 0) c.markers.push_back({offset[s.name] + static_cast<double>(s.best_step), "best"});
+  }
+  return c;
+}
+
+std::vector<std::string> write_curves(const fs::path& dir, const Curves& c) {
+  std::vector<std::string> files;
+  const std::array<std::uint8_t, 3> blue{31, 119, 180}, grey{170, 190, 210}, orange{230, 120, 20}, green{44, 160, 44};
+  {
+    LineChart chart;
+    chart.title = "Loss";
+    chart.x_label = "step";
+    chart.y_label = "loss (nats per token)";
+    chart.series.push_back({"training (raw)", c.step, c.loss, grey, false});
+    chart.series.push_back({"training (smoothed)", c.step, c.smoothed, blue, false});
+    chart.series.push_back({"validation", c.eval_step, c.eval_loss, orange, true});
+    chart.markers = c.markers;
+    write_line_chart_png(dir / "loss.png", chart);
+    files.push_back("loss.png");
+  }
+  {
+    LineChart chart;
+    chart.title = "Learning rate";
+    chart.x_label = "step";
+    chart.y_label = "learning rate";
+    chart.series.push_back({"learning rate", c.step, c.lr, green, false});
+    write_line_chart_png(dir / "learning_rate.png", chart);
+    files.push_back("learning_rate.png");
+  }
+  {
+    LineChart chart;
+    chart.title = "Gradient norm (before clipping)";
+    chart.x_label = "step";
+    chart.y_label = "L2 norm";
+    chart.series.push_back({"gradient norm", c.step, c.grad_norm, blue, false});
+    write_line_chart_png(dir / "grad_norm.png", chart);
+    files.push_back("grad_norm.png");
+  }
+  if (!c.tasks.empty()) {
+    LineChart chart;
+    chart.title = "Validation loss per task";
+    chart.x_label = "step";
+    chart.y_label = "loss";
+    const std::array<std::array<std::uint8_t, 3>, 6> palette{{{31, 119, 180}, {230, 120, 20}, {44, 160, 44},
+                                                               {214, 39, 40}, {148, 103, 189}, {140, 86, 75}}};
+    std::size_t k = 0;
+    for (const auto& [task, xy] : c.tasks) {
+      chart.series.push_back({task.empty() ? "(no task)" : task, xy.first, xy.second, palette[k++ % palette.size()], true});
+    }
+    write_line_chart_png(dir / "tasks.png", chart);
+    files.push_back("tasks.png");
+  }
+  return files;
+}
+
+}  // namespace
+
+nlohmann::json run_report_json(const RunSpec& spec, const RunResult& r) {
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& s : r.stages) {
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const auto& w : s.warnings) warnings.push_back(warning_json(w));
+    stages.push_back({{"name", s.name}, {"status", to_string(s.status)}, {"steps", s.steps},
+                      {"total_steps", s.total_steps}, {"best_step", s.best_step},
+                      {"best_val_loss", number(s.best_val_loss)}, {"seconds", s.seconds},
+                      {"trainable_params", s.trainable_params}, {"warnings", warnings}});
+  }
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& s : spec.stages) names.push_back(s.name);
+  nlohmann::json matrix = nlohmann::json::array();
+  for (const auto& row : r.forgetting) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const double x : row) out.push_back(number(x));
+    matrix.push_back(out);
+  }
+  nlohmann::json before = nlohmann::json::array();
+  for (const double x : r.forgetting_before) before.push_back(number(x));
+  nlohmann::json answers = nlohmann::json::array();
+  if (r.generations_base && r.generations_tuned) {
+    const auto n = std::min(r.generations_base->answers.size(), r.generations_tuned->answers.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      answers.push_back({{"prompt", r.generations_base->answers[i].prompt},
+                         {"reference", r.generations_base->answers[i].reference},
+                         {"base", r.generations_base->answers[i].output},
+                         {"tuned", r.generations_tuned->answers[i].output}});
+    }
+  }
+  return {{"format", "tunebench-report"},
+          {"version", 1},
+          {"status", to_string(r.status)},
+          {"model", spec.model->source()},
+          {"stages", stages},
+          {"test", {{"base", loss_json(r.test_base)}, {"tuned", loss_json(r.test_tuned)}}},
+          {"generation", {{"base", scores_json(r.generations_base)}, {"tuned", scores_json(r.generations_tuned)}, {"answers", answers}}},
+          {"probe", {{"name", spec.probe_name}, {"base", loss_json(r.probe_base)}, {"tuned", loss_json(r.probe_tuned)}}},
+          {"forgetting", {{"stages", names}, {"before", before}, {"after_stage", matrix}}}};
+}
+
+void write_run_report(const RunSpec& spec, const RunResult& r, const std::vector<nlohmann::json>& metrics) {
+  const fs::path dir = spec.run_dir;
+  const auto curves = write_curves(dir, collect(metrics, r));
+  auto json = run_report_json(spec, r);
+  json["curves"] = curves;
+  write_file_atomic(dir / "report.json", json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+
+  // report.md, for a person.
+  std::string md = "# Training report\n\n";
+  md += "Model: `" + spec.model->source() + "` · status: **" + std::string(to_string(r.status)) + "**\n\n";
+  for (const auto& s : r.stages) {
+    const auto& cfg = spec.stages.at(static_cast<std::size_t>(&s - r.stages.data())).config;
+    md += "- " + (s.name.empty() ? std::string("Run") : "Stage **" + s.name + "**") + ": " + to_string(cfg.method) +
+          ", " + to_string(cfg.precision) + ", lr " + fixed(cfg.learning_rate, 6) + ", " + std::to_string(s.steps) + "/" +
+          std::to_string(s.total_steps) + " steps (" + to_string(s.status) + "), " + std::to_string(s.trainable_params) +
+          " trainable parameters, " + fixed(s.seconds, 1) + " s; best validation loss " + fixed(s.best_val_loss) +
+          (s.best_step >= 0 ? " at step " + std::to_string(s.best_step) : std::string()) + "\n";
+  }
+  md += "\n## Base vs tuned on the test split\n\n";
+  if (r.test_base && r.test_tuned) {
+    md += "| metric | base | tuned | change |\n|---|---:|---:|---:|\n";
+    md += "| loss | " + fixed(r.test_base->loss) + " | " + fixed(r.test_tuned->loss) + " | " +
+          signed_fixed(r.test_tuned->loss - r.test_base->loss) + " |\n";
+    md += "| perplexity | " + fixed(r.test_base->perplexity, 2) + " | " + fixed(r.test_tuned->perplexity, 2) + " | " +
+          signed_fixed(r.test_tuned->perplexity - r.test_base->perplexity, 2) + " |\n";
+    if (r.generations_base && r.generations_tuned) {
+      const auto& b = r.generations_base->scores;
+      const auto& t = r.generations_tuned->scores;
+      const auto row = [&](const char* name, double x, double y, int digits) {
+        md += std::string("| ") + name + " | " + fixed(x, digits) + " | " + fixed(y, digits) + " | " +
+              signed_fixed(y - x, digits) + " |\n";
+      };
+      row("exact match", b.exact_match, t.exact_match, 3);
+      row("token F1", b.token_f1, t.token_f1, 3);
+      row("ROUGE-L", b.rouge_l, t.rouge_l, 3);
+      row("BLEU", b.bleu, t.bleu, 3);
+      row("answer length (words)", b.mean_prediction_words, t.mean_prediction_words, 1);
+      md += "\nGenerated greedily for " + std::to_string(t.count) + " test prompts; references average " +
+            fixed(t.mean_reference_words, 1) + " words.\n";
+    }
+    if (r.test_tuned->per_task.size() > 1) {
+      md += "\n| task | base loss | tuned loss |\n|---|---:|---:|\n";
+      for (std::size_t i = 0; i < r.test_tuned->per_task.size(); ++i) {
+        const double base = i < r.test_base->per_task.size() ? r.test_base->per_task[i].second : std::nan("");
+        md += "| " + cell(r.test_tuned->per_task[i].first) + " | " + fixed(base) + " | " + fixed(r.test_tuned->per_task[i].second) + " |\n";
+      }
+    }
+  } else {
+    md += "No test split was given (or the run was cancelled before it).\n";
+  }
+  if (r.probe_base && r.probe_tuned) {
+    md += "\n## Forgetting probe\n\nPerplexity on " + std::to_string(r.probe_tuned->examples) + " general texts (" +
+          cell(spec.probe_name) + "): base " + fixed(r.probe_base->perplexity, 2) + ", tuned " +
+          fixed(r.probe_tuned->perplexity, 2) + " (" +
+          signed_fixed(100.0 * (r.probe_tuned->perplexity / r.probe_base->perplexity - 1.0), 1) +
+          " %). A large rise means the fine-tune is overwriting general knowledge: fewer steps, a lower learning rate, "
+          "LoRA, or mixing general data back in helps.\n";
+  }
+  if (!r.forgetting.empty()) {
+    md += "\n## Forgetting matrix\n\nValidation loss of each stage's data (columns) before training and after each "
+          "stage (rows).\n\n| after | ";
+    for (const auto& s : spec.stages) md += cell(s.name) + " | ";
+    md += "\n|---|";
+    for (std::size_t j = 0; j < spec.stages.size(); ++j) md += "---:|";
+    md += "\n| (base) | ";
+    for (const double x : r.forgetting_before) md += fixed(x) + " | ";
+    md += "\n";
+    for (std::size_t i = 0; i < r.forgetting.size(); ++i) {
+      md += "| " + cell(spec.stages[i].name) + " | ";
+      for (const double x : r.forgetting[i]) md += fixed(x) + " | ";
+      md += "\n";
+    }
+  }
+  bool any_warning = false;
+  for (const auto& s : r.stages) {
+    for (const auto& w : s.warnings) {
+      if (!any_warning) md += "\n## Warnings\n\n";
+      any_warning = true;
+      md += "- **" + std::string(to_string(w.kind)) + "** at step " + std::to_string(w.step) + ": " + w.message + " " + w.action + "\n";
+    }
+  }
+  md += "\n## Curves\n\n";
+  for (const auto& f : curves) md += "![" + f + "](" + f + ")\n\n";
+  if (r.generations_base && r.generations_tuned && !r.generations_tuned->answers.empty()) {
+    md += "## Side by side\n\n| prompt | reference | base | tuned |\n|---|---|---|---|\n";
+    const auto n = std::min<std::size_t>(5, std::min(r.generations_base->answers.size(), r.generations_tuned->answers.size()));
+    for (std::size_t i = 0; i < n; ++i) {
+      md += "| " + cell(r.generations_base->answers[i].prompt, 200) + " | " + cell(r.generations_base->answers[i].reference) +
+            " | " + cell(r.generations_base->answers[i].output) + " | " + cell(r.generations_tuned->answers[i].output) + " |\n";
+    }
+  }
+  write_file_atomic(dir / "report.md", md);
+}
+
+}  // namespace tb::train
