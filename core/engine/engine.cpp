@@ -2,6 +2,8 @@
 #include "core/engine/engine.h"
 
 #include "core/common/error.h"
+#include "core/engine/run_setup.h"
+#include "core/train/run_report.h"
 
 namespace tb {
 
@@ -58,6 +60,43 @@ JobId Engine::submit_data_job(data::DataJobSettings settings) {
   });
 }
 
+JobId Engine::submit_train_job(Project project, RunSetupOptions options) {
+  const std::string name = "train " + (project.name.empty() ? project.file.stem().string() : project.name);
+  return submit(name, [project = std::move(project), options = std::move(options)](JobContext& ctx) mutable {
+    auto user_log = options.log;
+    options.log = [&](const std::string& line) {
+      ctx.log(line);
+      if (user_log) user_log(line);
+    };
+    const auto prepared = prepare_run(project, options);
+    train::RunControl control;
+    control.cancel = &ctx.cancel_flag();
+    control.pause = &ctx.controls().pause;
+    control.stop_keep_best = &ctx.controls().stop_keep_best;
+    control.save_now = &ctx.controls().save_now;
+    const auto result = train::run_training(prepared.spec, control, [&](const train::RunEvent& e) {
+      ctx.emit(TrainEvent{ctx.id(), e});
+    });
+    ctx.emit(TrainFinished{ctx.id(), result.run_dir.string(), train::to_string(result.status),
+                           train::run_report_json(prepared.spec, result)});
+  });
+}
+
+void Engine::pause(JobId job, bool paused) {
+  std::lock_guard lock(mutex_);
+  if (job == running_id_) running_controls_.pause.store(paused);
+}
+
+void Engine::stop_keep_best(JobId job) {
+  std::lock_guard lock(mutex_);
+  if (job == running_id_) running_controls_.stop_keep_best.store(true);
+}
+
+void Engine::save_now(JobId job) {
+  std::lock_guard lock(mutex_);
+  if (job == running_id_) running_controls_.save_now.store(true);
+}
+
 void Engine::cancel(JobId job) {
   std::lock_guard lock(mutex_);
   if (job == running_id_) running_cancel_.store(true);
@@ -90,6 +129,9 @@ void Engine::run() {
       // 2. Mark it running; its cancel flag starts from what was asked while it was queued.
       running_id_ = job.id;
       running_cancel_.store(job.cancelled);
+      running_controls_.pause.store(false);
+      running_controls_.stop_keep_best.store(false);
+      running_controls_.save_now.store(false);
     }
     run_job(job);
     std::lock_guard lock(mutex_);
@@ -103,7 +145,7 @@ void Engine::run_job(Job& job) {
     return;
   }
   sink_(JobStateChanged{job.id, job.name, JobState::Running, {}});
-  JobContext ctx(job.id, running_cancel_, sink_);
+  JobContext ctx(job.id, running_cancel_, running_controls_, sink_);
   try {
     job.fn(ctx);
     const JobState end = ctx.cancelled() ? JobState::Cancelled : JobState::Finished;

@@ -13,25 +13,36 @@
 #include <thread>
 
 #include "core/engine/event.h"
+#include "core/engine/project.h"
+#include "core/engine/run_setup_options.h"
 
 namespace tb {
 
-// What a running job sees: its id, its cancel flag, and the sink.
+// The flags a long job (training) checks between steps, besides cancel.
+struct JobControls {
+  std::atomic<bool> pause{false};
+  std::atomic<bool> stop_keep_best{false};
+  std::atomic<bool> save_now{false};
+};
+
+// What a running job sees: its id, its cancel flag and other controls, and the sink.
 class JobContext {
  public:
-  JobContext(JobId id, const std::atomic<bool>& cancel_flag, const EventSink& sink)
-      : id_(id), cancel_flag_(cancel_flag), sink_(sink) {}
+  JobContext(JobId id, const std::atomic<bool>& cancel_flag, JobControls& controls, const EventSink& sink)
+      : id_(id), cancel_flag_(cancel_flag), controls_(controls), sink_(sink) {}
 
   JobId id() const { return id_; }
   // Jobs check this between steps and return early when it is set.
   bool cancelled() const { return cancel_flag_.load(std::memory_order_relaxed); }
   const std::atomic<bool>& cancel_flag() const { return cancel_flag_; }
+  JobControls& controls() const { return controls_; }
   void emit(const Event& event) const { sink_(event); }
   void log(std::string text) const { sink_(LogLine{id_, std::move(text)}); }
 
  private:
   JobId id_;
   const std::atomic<bool>& cancel_flag_;
+  JobControls& controls_;
   const EventSink& sink_;
 };
 
@@ -53,6 +64,17 @@ class Engine {
   // Import, split and audit a dataset (data_job.h): JobProgress now and then, then one
   // DataAudited (also after a cancel, with what was read and cancelled set).
   JobId submit_data_job(data::DataJobSettings settings);
+
+  // Train a project (run_setup.h, train_run.h): LogLines while it prepares, TrainEvents while it
+  // runs, then one TrainFinished. A CUDA out-of-memory error fails the job with what to change;
+  // the engine carries on.
+  JobId submit_train_job(Project project, RunSetupOptions options);
+
+  // For the running job (ignored for any other id): pause / resume between steps, stop and go
+  // back to the best checkpoint, write a checkpoint now.
+  void pause(JobId job, bool paused);
+  void stop_keep_best(JobId job);
+  void save_now(JobId job);
 
   // A queued job is dropped (reported Cancelled when its turn comes); a running one has its
   // cancel flag set. Unknown or finished ids are ignored.
@@ -80,6 +102,7 @@ class Engine {
   JobId next_id_ = 1;
   JobId running_id_ = 0;
   std::atomic<bool> running_cancel_{false};
+  JobControls running_controls_;
   bool stopping_ = false;
   std::thread worker_;  // last: started after every member it uses exists
 };

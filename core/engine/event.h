@@ -14,6 +14,7 @@
 
 #include "core/data/data_job.h"
 #include "core/engine/device.h"
+#include "core/train/run_events.h"
 
 namespace tb {
 
@@ -51,7 +52,21 @@ struct DataAudited {
   std::shared_ptr<data::DataSnapshot> snapshot;  // handed over: the job keeps no reference
 };
 
-using Event = std::variant<JobStateChanged, LogLine, DeviceProbed, JobProgress, DataAudited>;
+// Something a training run reported (step metrics, an evaluation, a warning, ...).
+struct TrainEvent {
+  JobId job = 0;
+  train::RunEvent event;
+};
+
+// A training job's end: where the run is and its report (report.json's content).
+struct TrainFinished {
+  JobId job = 0;
+  std::string run_dir;
+  std::string status;    // RunStatus as text: "finished", "early_stopped", ...
+  nlohmann::json report;
+};
+
+using Event = std::variant<JobStateChanged, LogLine, DeviceProbed, JobProgress, DataAudited, TrainEvent, TrainFinished>;
 
 // Called on the engine's worker thread, never on the caller's.
 using EventSink = std::function<void(const Event&)>;

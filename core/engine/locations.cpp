@@ -37,4 +37,11 @@ std::filesystem::path Locations::demo_model() const {
   return model_cache / build_info::kDemoModelFile;
 }
 
+std::filesystem::path Locations::resources() {
+  if (const char* env = std::getenv("TUNEBENCH_RESOURCES"); env != nullptr && *env != 0) return env;
+  std::error_code ec;
+  if (std::filesystem::is_directory(build_info::kInstalledResources, ec)) return build_info::kInstalledResources;
+  return build_info::kSourceResources;
+}
+
 }  // namespace tb

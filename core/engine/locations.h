@@ -16,6 +16,9 @@ struct Locations {
   static Locations from_environment();
 
   std::filesystem::path demo_model() const;  // model_cache / the pinned demo file name
+  // Sample datasets, probe sets, template presets: $TUNEBENCH_RESOURCES, else the installed
+  // share/tunebench/resources, else the source tree's resources/ (a developer build).
+  static std::filesystem::path resources();
 };
 
 }  // namespace tb

@@ -32,7 +32,9 @@ torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, doub
 #if TB_WITH_CUDA_KERNELS
   const bool same_dtype = x.scalar_type() == weight.scalar_type();
   const bool supported = x.scalar_type() == torch::kFloat32 || x.scalar_type() == torch::kBFloat16;
-  if (x.is_cuda() && weight.is_cuda() && same_dtype && supported) {
+  // The kernel has no backward: under autograd (training) the libtorch path runs instead.
+  const bool needs_grad = torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad());
+  if (x.is_cuda() && weight.is_cuda() && same_dtype && supported && !needs_grad) {
     const auto xc = x.contiguous();  // [rows, C] in memory
     const auto wc = weight.contiguous();
     auto out = torch::empty_like(xc);

@@ -13,6 +13,7 @@
 
 #include <torch/torch.h>
 
+#include "core/model/lora_config.h"
 #include "core/model/model_config.h"
 
 namespace tb {
@@ -22,15 +23,6 @@ enum class BlockModule { Q, K, V, O, Gate, Up, Down };
 inline constexpr std::array<const char*, 7> kBlockModuleNames = {"q_proj", "k_proj", "v_proj", "o_proj",
                                                                  "gate_proj", "up_proj", "down_proj"};
 
-struct LoraConfig {
-  std::int64_t rank = 8;
-  double alpha = 16.0;
-  double dropout = 0.0;
-  bool use_rslora = false;
-  std::vector<std::string> target_modules = {"q_proj", "k_proj", "v_proj", "o_proj",
-                                             "gate_proj", "up_proj", "down_proj"};
-  double scaling() const;  // alpha / r, or alpha / sqrt(r) with rsLoRA
-};
 
 struct LoraPair {
   torch::Tensor a;  // [r, in]   (embeddings: [r, vocab])

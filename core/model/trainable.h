@@ -9,16 +9,12 @@
 
 #include <torch/torch.h>
 
+#include "core/model/freeze_spec.h"
 #include "core/model/transformer.h"
 
 namespace tb {
 
-struct FreezeSpec {
-  std::int64_t top_blocks = 2;  // the last N decoder blocks train
-  bool norms = false;           // every RMSNorm weight (the final one included)
-  bool lm_head = false;
-  bool embeddings = false;
-};
+
 
 // HF names of the tensors that train, in a stable order. Throws tb::Error when top_blocks is
 // out of range.

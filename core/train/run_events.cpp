@@ -3,18 +3,13 @@
 
 #include <cmath>
 
+#include "core/common/overloaded.h"
+
 namespace tb::train {
 namespace {
 
 // JSON has no NaN or Inf: those become null.
 nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 }  // namespace
 

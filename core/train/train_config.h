@@ -9,8 +9,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "core/model/lora.h"
-#include "core/model/trainable.h"
+#include "core/model/freeze_spec.h"
+#include "core/model/lora_config.h"
 #include "core/train/detectors.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/train_method.h"

@@ -119,16 +119,33 @@ TrainingSession::TrainingSession(std::shared_ptr<const Model> model, TrainConfig
   }
 }
 
+namespace {
+
+// The micro-batches of one epoch: a pure function of the settings, the data and the epoch.
+std::vector<MicroBatchRows> plan_for_epoch(const TrainConfig& c, const TrainSet& train, const std::vector<double>& weights,
+                                           const std::vector<std::int64_t>& lengths, std::int64_t epoch) {
+  const auto order = epoch_order(train.size(), c.seed, epoch, weights.empty() ? std::vector<std::int32_t>{} : train.task_of, weights);
+  BatchOptions o;
+  o.micro_batch = c.micro_batch;
+  o.max_seq_len = c.max_seq_len;
+  o.packing = c.packing;
+  return plan_micro_batches(order, lengths, o, c.seed + static_cast<std::uint64_t>(epoch));
+}
+
+}  // namespace
+
+std::int64_t count_total_steps(const TrainConfig& c, const TrainSet& train, const std::vector<double>& weights) {
+  if (c.max_steps > 0) return c.max_steps;
+  std::vector<std::int64_t> lengths;
+  for (const auto& e : train.examples) lengths.push_back(static_cast<std::int64_t>(e.ids.size()));
+  std::int64_t micro = 0;
+  for (std::int64_t e = 0; e < c.epochs; ++e) micro += static_cast<std::int64_t>(plan_for_epoch(c, train, weights, lengths, e).size());
+  return std::max<std::int64_t>(1, (micro + c.grad_accum - 1) / c.grad_accum);
+}
+
 void TrainingSession::plan_epoch(std::int64_t epoch) {
   while (static_cast<std::int64_t>(plans_.size()) <= epoch) {
-    const auto e = static_cast<std::int64_t>(plans_.size());
-    const auto order = epoch_order(train_.size(), config_.seed, e, task_weights_.empty() ? std::vector<std::int32_t>{} : train_.task_of,
-                                   task_weights_);
-    BatchOptions o;
-    o.micro_batch = config_.micro_batch;
-    o.max_seq_len = config_.max_seq_len;
-    o.packing = config_.packing;
-    plans_.push_back(plan_micro_batches(order, lengths_, o, config_.seed + static_cast<std::uint64_t>(e)));
+    plans_.push_back(plan_for_epoch(config_, train_, task_weights_, lengths_, static_cast<std::int64_t>(plans_.size())));
   }
 }
 

@@ -45,6 +45,10 @@ struct TokenizeReport {
 TrainSet tokenize_set(const std::vector<data::Example>& examples, const Model& model, const TrainConfig& config,
                       std::vector<std::string> tasks = {}, TokenizeReport* report = nullptr);
 
+// Optimiser steps a run of `config` over `train` takes (max_steps, or its epochs' micro-batches
+// over grad_accum), without building a session.
+std::int64_t count_total_steps(const TrainConfig& config, const TrainSet& train, const std::vector<double>& task_weights = {});
+
 struct StepResult {
   std::int64_t step = 0;          // steps done after this one
   double loss = 0;                // mean over the trained tokens of all micro-batches

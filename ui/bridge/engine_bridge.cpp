@@ -3,24 +3,15 @@
 
 #include <QMetaObject>
 
+#include "core/common/overloaded.h"
 #include "core/engine/engine.h"
 
 namespace tbui {
 
-namespace {
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
-
-}  // namespace
-
 EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<tb::DeviceInfo>();
   qRegisterMetaType<std::shared_ptr<tb::data::DataSnapshot>>();
+  qRegisterMetaType<tb::train::RunEvent>();
   // Runs on the worker: copy the event and hand it to the GUI thread. If the bridge is gone
   // before the call runs, Qt drops it (the bridge is the call's context object).
   engine_ = std::make_unique<tb::Engine>([this](const tb::Event& event) {
@@ -38,8 +29,16 @@ quint64 EngineBridge::importDataset(const tb::data::DataJobSettings& settings) {
 
 void EngineBridge::cancelJob(quint64 job) { engine_->cancel(job); }
 
+quint64 EngineBridge::startTraining(const tb::Project& project, const tb::RunSetupOptions& options) {
+  return engine_->submit_train_job(project, options);
+}
+
+void EngineBridge::pauseJob(quint64 job, bool paused) { engine_->pause(job, paused); }
+void EngineBridge::stopKeepBest(quint64 job) { engine_->stop_keep_best(job); }
+void EngineBridge::saveNow(quint64 job) { engine_->save_now(job); }
+
 void EngineBridge::dispatch(const tb::Event& event) {
-  std::visit(Overloaded{
+  std::visit(tb::Overloaded{
                  [this](const tb::DeviceProbed& e) {
                    device_ = e.info;
                    Q_EMIT deviceProbed(e.info);
@@ -56,6 +55,11 @@ void EngineBridge::dispatch(const tb::Event& event) {
                    Q_EMIT jobProgress(e.job, e.fraction, QString::fromStdString(e.what));
                  },
                  [this](const tb::DataAudited& e) { Q_EMIT dataAudited(e.job, e.snapshot); },
+                 [this](const tb::TrainEvent& e) { Q_EMIT trainEvent(e.job, e.event); },
+                 [this](const tb::TrainFinished& e) {
+                   Q_EMIT trainFinished(e.job, QString::fromStdString(e.run_dir), QString::fromStdString(e.status),
+                                        QString::fromStdString(e.report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
+                 },
              },
              event);
 }

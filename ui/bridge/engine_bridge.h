@@ -11,6 +11,8 @@
 #include "core/data/data_job.h"
 #include "core/engine/device.h"
 #include "core/engine/event.h"
+#include "core/engine/project.h"
+#include "core/engine/run_setup_options.h"
 
 namespace tb {
 class Engine;
@@ -33,6 +35,12 @@ class EngineBridge : public QObject {
   // dataAudited() (also after cancelJob, with what was read), or jobStateChanged(Failed).
   quint64 importDataset(const tb::data::DataJobSettings& settings);
   void cancelJob(quint64 job);
+  // Trains a project on the worker: logLine() while it prepares, trainEvent() while it runs,
+  // trainFinished() at the end (or jobStateChanged(Failed) with the reason).
+  quint64 startTraining(const tb::Project& project, const tb::RunSetupOptions& options = {});
+  void pauseJob(quint64 job, bool paused);
+  void stopKeepBest(quint64 job);
+  void saveNow(quint64 job);
 
  Q_SIGNALS:
   void deviceProbed(const tb::DeviceInfo& info);
@@ -42,6 +50,9 @@ class EngineBridge : public QObject {
   void jobProgress(quint64 job, double fraction, const QString& what);
   // The snapshot is handed over: the receiver may move its contents out.
   void dataAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> snapshot);
+  void trainEvent(quint64 job, const tb::train::RunEvent& event);
+  // report: report.json's text.
+  void trainFinished(quint64 job, const QString& runDir, const QString& status, const QString& report);
 
  private:
   void dispatch(const tb::Event& event);  // on the GUI thread
@@ -54,3 +65,4 @@ class EngineBridge : public QObject {
 
 Q_DECLARE_METATYPE(tb::DeviceInfo)
 Q_DECLARE_METATYPE(std::shared_ptr<tb::data::DataSnapshot>)
+Q_DECLARE_METATYPE(tb::train::RunEvent)

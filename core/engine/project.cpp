@@ -1,0 +1,181 @@
+// Project files (project.h).
+#include "core/engine/project.h"
+
+#include <fstream>
+#include <iterator>
+#include <set>
+
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/json_file.h"
+
+namespace fs = std::filesystem;
+
+namespace tb {
+namespace {
+
+const nlohmann::json& object_at(const nlohmann::json& j, const std::string& key, const std::string& file) {
+  if (!j.is_object()) throw Error("expected a JSON object", {file, 0, key});
+  return j;
+}
+
+void check_keys(const nlohmann::json& j, const std::set<std::string>& known, const std::string& file,
+                const std::string& where) {
+  for (const auto& [key, value] : j.items()) {
+    if (known.count(key) == 0) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw Error("unknown key; known here: " + list, {file, 0, where + key});
+    }
+  }
+}
+
+template <typename T>
+T get(const nlohmann::json& j, const char* key, T fallback, const std::string& file, const std::string& where) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  try {
+    return it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error("wrong type (" + std::string(it->type_name()) + ")", {file, 0, where + key});
+  }
+}
+
+data::StratifyBy stratify_from(const std::string& s, const std::string& file, const std::string& where) {
+  if (s == "none" || s.empty()) return data::StratifyBy::None;
+  if (s == "label") return data::StratifyBy::Label;
+  if (s == "task") return data::StratifyBy::Task;
+  throw Error("use none, label or task", {file, 0, where + "stratify"});
+}
+
+const char* stratify_name(data::StratifyBy s) {
+  return s == data::StratifyBy::Label ? "label" : s == data::StratifyBy::Task ? "task" : "none";
+}
+
+}  // namespace
+
+fs::path Project::resolve(const fs::path& p) const {
+  if (p.empty() || p.is_absolute()) return p;
+  return file.parent_path() / p;
+}
+
+train::TrainConfig Project::stage_config(const StageDef& stage) const {
+  nlohmann::json merged = training;
+  for (const auto& [key, value] : stage.training.items()) {
+    if (value.is_object() && merged.contains(key) && merged[key].is_object()) {
+      merged[key].update(value);
+    } else {
+      merged[key] = value;
+    }
+  }
+  return train::train_config_from_json(merged, file.string() + " (stage " + stage.name + ")");
+}
+
+Project project_from_json(const nlohmann::json& j, const fs::path& file) {
+  const std::string f = file.string();
+  object_at(j, "", f);
+  check_keys(j, {"tunebench_project", "name", "model", "data", "training", "stages", "probe", "runs_dir",
+                 "generation_examples", "generation_max_tokens", "runs"}, f, "");
+  const int version = get<int>(j, "tunebench_project", 0, f, "");
+  if (version < 1) throw Error("not a Tunebench project: \"tunebench_project\": 1 is missing", {f, 0, "tunebench_project"});
+  if (version > kProjectVersion) {
+    throw Error("written by a newer Tunebench (project version " + std::to_string(version) + "); update Tunebench",
+                {f, 0, "tunebench_project"});
+  }
+  Project p;
+  p.file = file;
+  p.name = get<std::string>(j, "name", file.stem().string(), f, "");
+  p.model = get<std::string>(j, "model", "demo", f, "");
+  if (j.contains("data")) {
+    if (!j["data"].is_array()) throw Error("\"data\" must be a list of sources", {f, 0, "data"});
+    for (std::size_t i = 0; i < j["data"].size(); ++i) {
+      const auto& d = j["data"][i];
+      const std::string w = "data[" + std::to_string(i) + "].";
+      object_at(d, w, f);
+      check_keys(d, {"task", "path", "shape", "template", "split", "test_path", "weight"}, f, w);
+      DataSource s;
+      s.task = get<std::string>(d, "task", "", f, w);
+      s.path = get<std::string>(d, "path", "", f, w);
+      if (s.path.empty()) throw Error("each data source needs a \"path\"", {f, 0, w + "path"});
+      s.shape = get<std::string>(d, "shape", "", f, w);
+      s.prompt_template = get<std::string>(d, "template", "", f, w);
+      s.test_path = get<std::string>(d, "test_path", "", f, w);
+      s.weight = get<double>(d, "weight", 0.0, f, w);
+      if (s.weight < 0) throw Error("a mixing weight cannot be negative", {f, 0, w + "weight"});
+      if (d.contains("split")) {
+        const auto& sp = d["split"];
+        object_at(sp, w + "split", f);
+        check_keys(sp, {"train", "validation", "test", "seed", "stratify", "by_group"}, f, w + "split.");
+        s.split.train = get<double>(sp, "train", s.split.train, f, w + "split.");
+        s.split.validation = get<double>(sp, "validation", s.split.validation, f, w + "split.");
+        s.split.test = get<double>(sp, "test", s.split.test, f, w + "split.");
+        s.split.seed = get<std::uint64_t>(sp, "seed", s.split.seed, f, w + "split.");
+        s.split.stratify = stratify_from(get<std::string>(sp, "stratify", "none", f, w + "split."), f, w + "split.");
+        s.split.by_group = get<bool>(sp, "by_group", false, f, w + "split.");
+      }
+      p.data.push_back(std::move(s));
+    }
+  }
+  if (j.contains("training")) p.training = train::train_config_from_json(j["training"], f);
+  if (j.contains("stages")) {
+    if (!j["stages"].is_array()) throw Error("\"stages\" must be a list", {f, 0, "stages"});
+    for (std::size_t i = 0; i < j["stages"].size(); ++i) {
+      const auto& st = j["stages"][i];
+      const std::string w = "stages[" + std::to_string(i) + "].";
+      object_at(st, w, f);
+      check_keys(st, {"name", "tasks", "training"}, f, w);
+      StageDef s;
+      s.name = get<std::string>(st, "name", "stage " + std::to_string(i + 1), f, w);
+      s.tasks = get<std::vector<std::string>>(st, "tasks", {}, f, w);
+      if (s.tasks.empty()) throw Error("a stage names the tasks (data sources) it trains on", {f, 0, w + "tasks"});
+      for (const auto& t : s.tasks) {
+        bool found = false;
+        for (const auto& d : p.data) found = found || d.task == t;
+        if (!found) throw Error("no data source has the task \"" + t + "\"", {f, 0, w + "tasks"});
+      }
+      s.training = st.value("training", nlohmann::json::object());
+      (void)p.stage_config(s);  // check the overrides now, not at training time
+      p.stages.push_back(std::move(s));
+    }
+  }
+  p.probe = get<std::string>(j, "probe", "default", f, "");
+  p.runs_dir = get<std::string>(j, "runs_dir", "runs", f, "");
+  p.generation_examples = get<std::int64_t>(j, "generation_examples", 20, f, "");
+  p.generation_max_tokens = get<std::int64_t>(j, "generation_max_tokens", 128, f, "");
+  p.runs = get<std::vector<std::string>>(j, "runs", {}, f, "");
+  return p;
+}
+
+Project load_project(const fs::path& file) {
+  return project_from_json(read_json_file(file, "a Tunebench project (.tbproj)"), file);
+}
+
+nlohmann::json project_to_json(const Project& p) {
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& d : p.data) {
+    data.push_back({{"task", d.task}, {"path", d.path.string()}, {"shape", d.shape}, {"template", d.prompt_template},
+                    {"split", {{"train", d.split.train}, {"validation", d.split.validation}, {"test", d.split.test},
+                               {"seed", d.split.seed}, {"stratify", stratify_name(d.split.stratify)},
+                               {"by_group", d.split.by_group}}},
+                    {"test_path", d.test_path.string()}, {"weight", d.weight}});
+  }
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& s : p.stages) stages.push_back({{"name", s.name}, {"tasks", s.tasks}, {"training", s.training}});
+  return {{"tunebench_project", kProjectVersion}, {"name", p.name}, {"model", p.model}, {"data", data},
+          {"training", p.training}, {"stages", stages}, {"probe", p.probe}, {"runs_dir", p.runs_dir.string()},
+          {"generation_examples", p.generation_examples}, {"generation_max_tokens", p.generation_max_tokens},
+          {"runs", p.runs}};
+}
+
+void save_project(const Project& p) {
+  if (p.file.empty()) throw Error("the project has no file name yet");
+  if (fs::exists(p.file)) {
+    std::ifstream in(p.file, std::ios::binary);
+    const std::string previous((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) throw IoError("cannot read the project to keep a backup", {p.file.string()});
+    write_file_atomic(fs::path(p.file.string() + ".bak"), previous);
+  }
+  write_file_atomic(p.file, project_to_json(p).dump(2) + "\n");
+}
+
+}  // namespace tb
