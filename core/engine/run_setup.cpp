@@ -12,6 +12,7 @@
 #include "core/data/prompt_template.h"
 #include "core/engine/device.h"
 #include "core/engine/locations.h"
+#include "core/io/json_file.h"
 #include "core/io/sha256.h"
 
 namespace fs = std::filesystem;
@@ -116,6 +117,19 @@ PreparedRun prepare_run(const Project& project, const RunSetupOptions& options) 
     auto c = project.stages.empty() ? project.training : project.stage_config(s);
     if (options.max_steps > 0) c.max_steps = options.max_steps;
     configs.push_back(c);
+  }
+  // A run that exists already (resume, evaluation) keeps the settings it was started with.
+  const fs::path existing = options.run_dir / "run.json";
+  if (options.resume && !options.run_dir.empty() && fs::exists(existing)) {
+    const auto run = read_json_file(existing, "the run's run.json");
+    const auto& saved = run.at("stages");
+    if (!saved.is_array() || saved.size() != configs.size()) {
+      throw Error("the run has " + std::to_string(saved.size()) + " stages, the project " + std::to_string(configs.size()) +
+                  "; resume it with the project that started it", {existing.string(), 0, "stages"});
+    }
+    for (std::size_t k = 0; k < configs.size(); ++k) {
+      configs[k] = train::train_config_from_json(saved[k].at("config"), existing.string());
+    }
   }
   out.device = resolve_device(configs.front().device);
   const fs::path model_path = project_model_path(project);

@@ -205,10 +205,15 @@ void write_run_report(const RunSpec& spec, const RunResult& r, const std::vector
   const auto curves = write_curves(dir, collect(metrics, r));
   auto json = run_report_json(spec, r);
   json["curves"] = curves;
-  write_file_atomic(dir / "report.json", json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  write_file_atomic(dir / (spec.report_name + ".json"), json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 
   // report.md, for a person.
-  std::string md = "# Training report\n\n";
+  std::string md = spec.evaluate_only ? "# Evaluation report\n\n" : "# Training report\n\n";
+  if (spec.evaluate_only) {
+    md += "Measured again on demand" +
+          (spec.evaluate_step >= 0 ? " at the checkpoint of step " + std::to_string(spec.evaluate_step) : std::string(" on the final weights")) +
+          ".\n\n";
+  }
   md += "Model: `" + spec.model->source() + "` · status: **" + std::string(to_string(r.status)) + "**\n\n";
   for (const auto& s : r.stages) {
     const auto& cfg = spec.stages.at(static_cast<std::size_t>(&s - r.stages.data())).config;
@@ -291,7 +296,7 @@ void write_run_report(const RunSpec& spec, const RunResult& r, const std::vector
             " | " + cell(r.generations_base->answers[i].output) + " | " + cell(r.generations_tuned->answers[i].output) + " |\n";
     }
   }
-  write_file_atomic(dir / "report.md", md);
+  write_file_atomic(dir / (spec.report_name + ".md"), md);
 }
 
 }  // namespace tb::train

@@ -123,6 +123,15 @@ class StageRunner {
     return true;
   }
 
+  // A chosen checkpoint of this stage (evaluation of an earlier step).
+  void restore_step(std::int64_t step) {
+    const fs::path folder = checkpoint_folder(root_, step);
+    if (const auto problem = verify_checkpoint(folder)) throw Error("cannot use this checkpoint: " + *problem);
+    session_->load(folder);
+    outcome_.steps = step;
+    emit(RunNote{"evaluating the checkpoint of step " + std::to_string(step)});
+  }
+
   // The newest verified checkpoint of an unfinished stage; false when there is none.
   bool resume_from_checkpoint() {
     std::vector<std::string> rejected;
@@ -423,7 +432,10 @@ RunResult run_training(const RunSpec& spec, const RunControl& control, const Run
   }
   // 1. The run folder: new, or this run's own when resuming.
   std::error_code ec;
-  if (!spec.resume && fs::exists(spec.run_dir / "run.json")) {
+  if (spec.evaluate_only && !fs::exists(spec.run_dir / "run.json")) {
+    throw Error("no run here (run.json is missing)", {spec.run_dir.string()});
+  }
+  if (!spec.resume && !spec.evaluate_only && fs::exists(spec.run_dir / "run.json")) {
     throw Error("this folder already holds a run; resume it or choose a new folder", {spec.run_dir.string()});
   }
   fs::create_directories(spec.run_dir, ec);
@@ -439,9 +451,14 @@ RunResult run_training(const RunSpec& spec, const RunControl& control, const Run
   }
   run_json["test_examples"] = spec.test.size();
   run_json["model"] = spec.model->source();
-  if (!spec.resume || !fs::exists(spec.run_dir / "run.json")) write_file_atomic(spec.run_dir / "run.json", run_json.dump(2) + "\n");
+  if (!fs::exists(spec.run_dir / "run.json")) write_file_atomic(spec.run_dir / "run.json", run_json.dump(2) + "\n");
 
   RunLog log(spec.run_dir);
+  if (spec.evaluate_only) {
+    std::vector<std::string> names;
+    for (const auto& st : spec.stages) names.push_back(st.name);
+    log.load_and_truncate(names.size(), names, 0);  // every line: the curves of the report
+  }
   RunResult result;
   result.run_dir = spec.run_dir;
   const auto emit = [&](const RunEvent& e) {
@@ -461,6 +478,18 @@ RunResult run_training(const RunSpec& spec, const RunControl& control, const Run
       if (previous) base = next_base(base, *previous, spec.stages[i].config);
       const bool continue_adapter = previous && previous->adapter() != nullptr && spec.stages[i].config.method == TrainMethod::Lora;
       StageRunner runner(spec, i, control, sink, log, base, continue_adapter ? previous.get() : nullptr);
+      if (spec.evaluate_only) {
+        const bool last = i + 1 == spec.stages.size();
+        if (last && spec.evaluate_step >= 0) {
+          runner.restore_step(spec.evaluate_step);
+        } else if (!runner.restore_finished()) {
+          throw Error(runner.label() + " has not finished; resume the run with train --resume, or name a checkpoint "
+                      "(--checkpoint step-N) of its last stage", {spec.run_dir.string()});
+        }
+        result.stages.push_back(runner.outcome());
+        previous = runner.session();
+        continue;
+      }
       bool done = spec.resume && runner.restore_finished();
       if (!done) {
         if (spec.resume) runner.resume_from_checkpoint();
@@ -513,7 +542,7 @@ RunResult run_training(const RunSpec& spec, const RunControl& control, const Run
       result.probe_tuned = evaluate_loss(*tuned, adapter, spec.probe, loss_options, control.cancel);
     }
   }
-  log.flush();
+  if (!spec.evaluate_only) log.flush();
   // 5. The report: report.json, report.md and the curves.
   write_run_report(spec, result, log.metrics());
   return result;

@@ -42,6 +42,12 @@ struct RunSpec {
   std::filesystem::path run_dir;
   nlohmann::json description = nlohmann::json::object();  // into run.json: inputs and hashes
   bool resume = false;                        // continue from run_dir's checkpoints
+  // Evaluate, do not train: each stage is restored from its final checkpoint (the last stage
+  // from `evaluate_step` when >= 0), then base vs tuned is measured and written as
+  // <report_name>.json / .md.
+  bool evaluate_only = false;
+  std::int64_t evaluate_step = -1;
+  std::string report_name = "report";
   std::int64_t inject_nan_at_step = -1;       // drills and tests: this step's loss is NaN
 };
 

@@ -1,0 +1,33 @@
+// Evaluation on demand of a finished run (or one checkpoint of it): the run's own project and
+// data are read again from run.json, its weights restored from the checkpoint, and base vs
+// tuned measured on the test split (loss, perplexity, generated answers and their scores) with
+// the forgetting probe — written beside the run as eval.json / eval.md (or eval-step-N.*).
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace tb {
+
+struct EvalOptions {
+  std::int64_t step = -1;                   // a checkpoint of the last stage; -1 = the final weights
+  std::int64_t generation_examples = -1;    // -1 = the project's setting
+  std::int64_t generation_max_tokens = -1;
+  std::function<void(const std::string&)> log;
+};
+
+struct RunEvaluation {
+  nlohmann::json report;
+  std::filesystem::path report_md;
+};
+
+// Throws tb::Error when the folder holds no run, the run has not finished (and no step is
+// named), or its data files changed since it trained (their SHA-256 differs).
+RunEvaluation evaluate_run(const std::filesystem::path& run_dir, const EvalOptions& options,
+                           const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace tb
