@@ -133,7 +133,8 @@ Project project_from_json(const nlohmann::json& j, const fs::path& file) {
         for (const auto& d : p.data) found = found || d.task == t;
         if (!found) throw Error("no data source has the task \"" + t + "\"", {f, 0, w + "tasks"});
       }
-      s.training = st.value("training", nlohmann::json::object());
+      s.training = st.contains("training") ? st["training"] : nlohmann::json::object();
+      if (!s.training.is_object()) throw Error("a stage's training overrides must be a JSON object", {f, 0, w + "training"});
       (void)p.stage_config(s);  // check the overrides now, not at training time
       p.stages.push_back(std::move(s));
     }

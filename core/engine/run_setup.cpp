@@ -131,6 +131,9 @@ PreparedRun prepare_run(const Project& project, const RunSetupOptions& options) 
       configs[k] = train::train_config_from_json(saved[k].at("config"), existing.string());
     }
   }
+  // 2. Data first: a bad file is reported before the model takes seconds to load.
+  std::vector<SourceData> sources;
+  for (const auto& d : project.data) sources.push_back(read_source(project, d, options));
   out.device = resolve_device(configs.front().device);
   const fs::path model_path = project_model_path(project);
   LoadOptions load;
@@ -138,9 +141,6 @@ PreparedRun prepare_run(const Project& project, const RunSetupOptions& options) 
   load.dtype = configs.front().precision == train::Precision::Bf16 ? torch::kBFloat16 : torch::kFloat32;
   if (options.log) options.log("loading " + model_path.string() + " on " + out.device);
   spec.model = Model::load(model_path, load);
-  // 2. Data: every source read and split once.
-  std::vector<SourceData> sources;
-  for (const auto& d : project.data) sources.push_back(read_source(project, d, options));
   // 3. Stages: their sources' train and validation splits, tokenized with their settings.
   std::vector<std::string> tasks;  // one task index space for every split
   for (std::size_t k = 0; k < stages.size(); ++k) {

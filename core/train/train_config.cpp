@@ -123,6 +123,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j, const std::string& s
   c.precision = parse_precision(precision);
   seen.insert("lora");
   if (const auto it = j.find("lora"); it != j.end()) {
+    if (!it->is_object()) throw Error("must be a JSON object", {source, 0, "lora"});
     std::set<std::string> s;
     read(*it, "rank", c.lora.rank, source, s);
     read(*it, "alpha", c.lora.alpha, source, s);
@@ -133,6 +134,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j, const std::string& s
   }
   seen.insert("freeze");
   if (const auto it = j.find("freeze"); it != j.end()) {
+    if (!it->is_object()) throw Error("must be a JSON object", {source, 0, "freeze"});
     std::set<std::string> s;
     read(*it, "top_blocks", c.freeze.top_blocks, source, s);
     read(*it, "norms", c.freeze.norms, source, s);
@@ -167,6 +169,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j, const std::string& s
   read(j, "keep_last", c.keep_last, source, seen);
   seen.insert("detectors");
   if (const auto it = j.find("detectors"); it != j.end()) {
+    if (!it->is_object()) throw Error("must be a JSON object", {source, 0, "detectors"});
     std::set<std::string> s;
     auto& d = c.detectors;
     read(*it, "overfit_rising_evals", d.overfit_rising_evals, source, s);

@@ -170,6 +170,8 @@ class StageRunner {
       }
       // 2. One step, with the divergence check before the update.
       if (spec_.inject_nan_at_step == session_->step_count() + 1) session_->inject_nan_next_step();
+      TORCH_CHECK_WITH(OutOfMemoryError, spec_.inject_oom_at_step != session_->step_count() + 1,
+                       "CUDA out of memory (injected by the drill)");
       std::optional<TrainingWarning> divergence;
       const auto r = session_->step([&](double loss, double) {
         auto w = monitor_.on_step(session_->step_count() + 1, loss);

@@ -49,6 +49,7 @@ struct RunSpec {
   std::int64_t evaluate_step = -1;
   std::string report_name = "report";
   std::int64_t inject_nan_at_step = -1;       // drills and tests: this step's loss is NaN
+  std::int64_t inject_oom_at_step = -1;       // drills and tests: this step runs out of device memory
 };
 
 struct RunControl {

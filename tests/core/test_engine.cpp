@@ -170,3 +170,47 @@ TEST(Engine, DeviceProbeArrivesAsAnEvent) {
 }
 
 }  // namespace
+
+TEST(Engine, ControlsReachOnlyTheRunningJobAndResetForTheNext) {
+  Recorder rec;
+  tb::Engine engine(rec.sink());
+  std::atomic<bool> started{false}, release{false};
+  std::atomic<bool> saw_pause{false}, saw_stop{false}, saw_save{false};
+  const tb::JobId first = engine.submit("first", [&](tb::JobContext& ctx) {
+    started = true;
+    while (!release) std::this_thread::sleep_for(1ms);
+    saw_pause = ctx.controls().pause.load();
+    saw_stop = ctx.controls().stop_keep_best.load();
+    saw_save = ctx.controls().save_now.load();
+  });
+  std::atomic<bool> second_clean{false};
+  const tb::JobId second = engine.submit("second", [&](tb::JobContext& ctx) {
+    second_clean = !ctx.controls().pause && !ctx.controls().stop_keep_best && !ctx.controls().save_now;
+  });
+  while (!started) std::this_thread::sleep_for(1ms);
+  engine.pause(second, true);  // not running: ignored
+  engine.pause(first, true);
+  engine.stop_keep_best(first);
+  engine.save_now(first);
+  release = true;
+  EXPECT_EQ(rec.wait_end(first).state, tb::JobState::Finished);
+  EXPECT_EQ(rec.wait_end(second).state, tb::JobState::Finished);
+  EXPECT_TRUE(saw_pause && saw_stop && saw_save);
+  EXPECT_TRUE(second_clean);
+}
+
+TEST(Engine, TrainJobWithABadDataFileFailsNamingItAndTheEngineLivesOn) {
+  Recorder rec;
+  tb::Engine engine(rec.sink());
+  tb::Project project;
+  project.file = "/tmp/tunebench-engine-test/p.tbproj";
+  tb::DataSource source;
+  source.path = "/no/such/data.jsonl";
+  project.data.push_back(source);
+  const tb::JobId job = engine.submit_train_job(project, {});
+  const auto end = rec.wait_end(job);
+  EXPECT_EQ(end.state, tb::JobState::Failed);
+  EXPECT_NE(end.message.find("/no/such/data.jsonl"), std::string::npos) << end.message;
+  const tb::JobId after = engine.submit("after", [](tb::JobContext&) {});
+  EXPECT_EQ(rec.wait_end(after).state, tb::JobState::Finished);
+}

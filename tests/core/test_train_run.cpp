@@ -292,3 +292,27 @@ TEST(TrainRun, EmptySplitsAreRefusedWithAReason) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TrainRun, OutOfMemoryStopsWithWhatToChange) {
+  auto c = base_config();
+  c.max_steps = 10;
+  auto spec = one_stage(fresh_dir("oom"), c, tb::test::pattern_set(16), tb::test::pattern_set(8, 9, 200));
+  spec.inject_oom_at_step = 4;
+  try {
+    run_training(spec, {}, {});
+    FAIL() << "the out-of-memory error was swallowed";
+  } catch (const tb::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("ran out of memory"), std::string::npos) << m;
+    EXPECT_NE(m.find("micro-batch (now 4)"), std::string::npos) << m;
+    EXPECT_NE(m.find("gradient checkpointing"), std::string::npos) << m;
+  }
+  // The run folder still holds what was logged, and a new run works in this process.
+  EXPECT_TRUE(fs::exists(spec.run_dir / "metrics.jsonl"));
+  const auto again = run_training(one_stage(fresh_dir("after_oom"), c, tb::test::pattern_set(16), tb::test::pattern_set(8, 9, 200)), {}, {});
+  EXPECT_EQ(again.status, RunStatus::Finished);
+}
+
+}  // namespace

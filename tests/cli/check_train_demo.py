@@ -1,0 +1,78 @@
+"""tunebench-cli train / eval / sweep on the demo model and the science Q&A sample, bounded so
+that it fits a CI run on a 2-core CPU: the run completes, report.json and report.md hold base
+vs tuned metrics, the folder holds what DESIGN.md section 5 lists, eval measures a checkpoint
+again, a second run into the same folder is refused, and a two-point sweep names a winner."""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+program = os.environ["PROGRAM"]
+project = os.environ["PROJECT"]
+work = pathlib.Path(os.environ["WORK"])
+shutil.rmtree(work, ignore_errors=True)
+work.mkdir(parents=True)
+run_dir = work / "run"
+
+
+def cli(*args, expect=0):
+    p = subprocess.run([program, *args], capture_output=True, text=True)
+    if p.returncode != expect:
+        sys.exit(f"tunebench-cli {' '.join(args)}: exit {p.returncode}, expected {expect}\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def check(cond, what):
+    if not cond:
+        sys.exit("FAILED: " + what)
+
+
+# 1. A bounded LoRA run.
+p = cli("train", project, "--max-steps", "6", "--run-dir", str(run_dir), "--json")
+report = json.loads(p.stdout)
+check(report["status"] == "finished", "status finished: " + report["status"])
+stage = report["stages"][0]
+check(stage["steps"] == 6 and stage["best_step"] in (5, 6), f"6 steps, best at 5 or 6: {stage}")
+test = report["test"]
+for side in ("base", "tuned"):
+    check(isinstance(test[side]["loss"], float) and test[side]["examples"] == 32, f"test loss of {side}: {test[side]}")
+    g = report["generation"][side]
+    check(g["count"] == 4 and 0 <= g["rouge_l"] <= 1 and 0 <= g["exact_match"] <= 1, f"generation scores of {side}: {g}")
+    check(report["probe"][side]["examples"] == 80, f"probe of {side}")
+check(test["tuned"]["loss"] < test["base"]["loss"], "six LoRA steps lower the test loss: %s" % test)
+check(len(report["generation"]["answers"]) == 4, "four side-by-side answers")
+md = (run_dir / "report.md").read_text()
+for needle in ("## Base vs tuned on the test split", "| loss |", "| perplexity |", "| ROUGE-L |", "| BLEU |",
+               "| exact match |", "## Forgetting probe", "![loss.png](loss.png)", "## Side by side"):
+    check(needle in md, "report.md has " + needle)
+for name in ("run.json", "metrics.jsonl", "events.jsonl", "report.json", "loss.png", "learning_rate.png",
+             "checkpoints/best", "checkpoints/step-6/MANIFEST", "checkpoints/step-6/adapter/adapter_model.safetensors",
+             "checkpoints/step-5/MANIFEST"):
+    check((run_dir / name).exists(), "the run folder holds " + name)
+steps = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines() if '"type":"step"' in l]
+check([s["step"] for s in steps] == [1, 2, 3, 4, 5, 6], "one metrics line per step")
+check(all(s["tokens_per_s"] > 0 and s["lr"] > 0 for s in steps), "tokens/s and learning rate logged")
+events = [json.loads(l) for l in (run_dir / "events.jsonl").read_text().splitlines()]
+check(any(e["type"] == "sample" and e["output"] for e in events), "sample answers at evaluations")
+
+# 2. eval of one checkpoint, again, without generations.
+p = cli("eval", str(run_dir), "--checkpoint", "step-5", "--generation-examples", "0", "--json")
+again = json.loads(p.stdout)
+check(abs(again["test"]["base"]["loss"] - test["base"]["loss"]) < 1e-6, "the base is the same model")
+check((run_dir / "eval-step-5.md").exists(), "eval-step-5.md written")
+
+# 3. The folder holds a run: a new run there is refused, with a reason.
+p = cli("train", project, "--max-steps", "1", "--run-dir", str(run_dir), expect=1)
+check("already holds a run" in p.stderr, "refusal names the reason: " + p.stderr)
+
+# 4. A two-point sweep.
+sweep_dir = work / "sweep"
+cli("sweep", project, "--lrs", "1e-4,2e-3", "--trial-steps", "2", "--eval-examples", "4", "--out", str(sweep_dir))
+sweep = json.loads((sweep_dir / "sweep.json").read_text())
+check(len(sweep["leaderboard"]) == 2 and sweep["best"] is not None, "two trials and a winner")
+check(sweep["leaderboard"][0]["best_val_loss"] <= sweep["leaderboard"][1]["best_val_loss"], "ranked by loss")
+print("train/eval/sweep on the demo: ok; test loss base %.3f tuned %.3f; ROUGE-L base %.3f tuned %.3f" %
+      (test["base"]["loss"], test["tuned"]["loss"], report["generation"]["base"]["rouge_l"],
+       report["generation"]["tuned"]["rouge_l"]))

@@ -1,0 +1,89 @@
+// Project files: the fixtures load with their settings and stage overrides; a round trip
+// keeps everything; saving is atomic with a backup; bad files are refused naming the key.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/common/error.h"
+#include "core/engine/project.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kProjects = fs::path(TB_SOURCE_DIR) / "tests" / "data" / "projects";
+
+std::string error_of(const nlohmann::json& j) {
+  try {
+    tb::project_from_json(j, "/p/x.tbproj");
+  } catch (const tb::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Project, FixtureLoadsWithItsSettings) {
+  const auto p = tb::load_project(kProjects / "science.tbproj");
+  EXPECT_EQ(p.name, "science fixture");
+  ASSERT_EQ(p.data.size(), 1u);
+  EXPECT_EQ(p.data[0].task, "science");
+  EXPECT_EQ(p.training.method, tb::train::TrainMethod::Lora);
+  EXPECT_DOUBLE_EQ(p.training.learning_rate, 2e-4);
+  EXPECT_EQ(p.training.max_seq_len, 256);
+  EXPECT_EQ(p.generation_examples, 4);
+  EXPECT_TRUE(fs::exists(p.resolve(p.data[0].path)));  // relative to the project's folder
+}
+
+TEST(Project, StagesOverrideTheProjectSettings) {
+  const auto p = tb::load_project(kProjects / "sequential.tbproj");
+  ASSERT_EQ(p.stages.size(), 2u);
+  const auto first = p.stage_config(p.stages[0]);
+  const auto second = p.stage_config(p.stages[1]);
+  EXPECT_DOUBLE_EQ(first.learning_rate, 2e-4);
+  EXPECT_DOUBLE_EQ(second.learning_rate, 1e-4);
+  EXPECT_EQ(second.lora.rank, 4);       // from the project
+  EXPECT_DOUBLE_EQ(second.lora.alpha, 8);  // from the stage, merged into the object
+  EXPECT_DOUBLE_EQ(p.data[1].weight, 2.0);
+}
+
+TEST(Project, RoundTripAndAtomicSaveWithBackup) {
+  auto p = tb::load_project(kProjects / "sequential.tbproj");
+  const fs::path dir = fs::path(TB_TEST_TMP) / "project_round_trip";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  p.file = dir / "copy.tbproj";
+  p.runs.push_back("runs/20261128-010203");
+  tb::save_project(p);
+  EXPECT_FALSE(fs::exists(dir / "copy.tbproj.bak"));  // nothing to back up the first time
+  auto again = tb::load_project(p.file);
+  EXPECT_EQ(tb::project_to_json(again), tb::project_to_json(p));
+  again.name = "renamed";
+  tb::save_project(again);
+  EXPECT_EQ(tb::load_project(dir / "copy.tbproj.bak").name, "two stages");
+  EXPECT_EQ(tb::load_project(p.file).name, "renamed");
+}
+
+TEST(Project, BadFilesAreNamedPrecisely) {
+  try {
+    tb::load_project(kProjects / "unknown_key.tbproj");
+    FAIL() << "an unknown key was accepted";
+  } catch (const tb::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("learning_rat"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unknown_key.tbproj"), std::string::npos) << e.what();
+  }
+  EXPECT_NE(error_of({{"data", nlohmann::json::array()}}).find("tunebench_project"), std::string::npos);
+  EXPECT_NE(error_of({{"tunebench_project", 99}}).find("newer Tunebench"), std::string::npos);
+  EXPECT_NE(error_of({{"tunebench_project", 1}, {"data", {{{"task", "a"}}}}}).find("path"), std::string::npos);
+  EXPECT_NE(error_of({{"tunebench_project", 1}, {"data", {{{"path", 3}}}}}).find("data[0].path"), std::string::npos);
+  EXPECT_NE(error_of({{"tunebench_project", 1}, {"data", {{{"path", "a"}, {"task", "t"}}}},
+                      {"stages", {{{"name", "s"}, {"tasks", {"nope"}}}}}})
+                .find("no data source has the task \"nope\""),
+            std::string::npos);
+  EXPECT_NE(error_of({{"tunebench_project", 1}, {"training", {{"lora", nlohmann::json::array()}}}}).find("lora"),
+            std::string::npos);
+  EXPECT_NE(error_of({{"tunebench_project", 1}, {"training", {{"micro_batch", 0}}}}).find("micro_batch"),
+            std::string::npos);
+  EXPECT_THROW(tb::load_project("/no/such/project.tbproj"), tb::Error);
+}
+
+}  // namespace
