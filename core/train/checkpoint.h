@@ -37,8 +37,9 @@ std::vector<CheckpointEntry> list_checkpoints(const std::filesystem::path& root,
                                               std::vector<std::string>* rejected = nullptr, bool verify = true);
 std::filesystem::path checkpoint_folder(const std::filesystem::path& root, std::int64_t step);
 
-// Removes verified checkpoints other than the newest `keep_last` and `keep_step` (the best;
-// -1 = none). Unverified folders and temporaries older than this process are left alone.
+// Removes sealed checkpoints (those with a MANIFEST; not hashed again) other than the newest
+// `keep_last` and `keep_step` (the best; -1 = none). Folders without a MANIFEST and
+// temporaries are left alone for inspection.
 void prune_checkpoints(const std::filesystem::path& root, std::int64_t keep_last, std::int64_t keep_step);
 
 }  // namespace tb::train
