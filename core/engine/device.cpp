@@ -143,18 +143,33 @@ void to_json(nlohmann::json& out, const DeviceInfo& info) {
          {"summary", info.summary()}};
 }
 
+namespace {
+
+// A CUDA device's free and total bytes (all processes); false when they cannot be read.
+bool cuda_memory(int device_index, std::int64_t& free_bytes, std::int64_t& total_bytes) {
+#if TB_WITH_CUDA_RUNTIME
+  int previous = 0;
+  std::size_t free_now = 0, total = 0;
+  if (cudaGetDevice(&previous) != cudaSuccess || cudaSetDevice(device_index) != cudaSuccess) return false;
+  const bool ok = cudaMemGetInfo(&free_now, &total) == cudaSuccess;
+  cudaSetDevice(previous);
+  free_bytes = static_cast<std::int64_t>(free_now);
+  total_bytes = static_cast<std::int64_t>(total);
+  return ok;
+#else
+  (void)device_index;
+  (void)free_bytes;
+  (void)total_bytes;
+  return false;
+#endif
+}
+
+}  // namespace
+
 std::int64_t memory_in_use_bytes(bool cuda, int device_index) {
   if (cuda) {
-#if TB_WITH_CUDA_RUNTIME
-    int previous = 0;
-    std::size_t free_bytes = 0, total_bytes = 0;
-    if (cudaGetDevice(&previous) == cudaSuccess && cudaSetDevice(device_index) == cudaSuccess &&
-        cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess) {
-      cudaSetDevice(previous);
-      return static_cast<std::int64_t>(total_bytes - free_bytes);
-    }
-#endif
-    return -1;
+    std::int64_t free_bytes = 0, total_bytes = 0;
+    return cuda_memory(device_index, free_bytes, total_bytes) ? total_bytes - free_bytes : -1;
   }
   // /proc/self/statm: size resident ... in pages.
   std::ifstream statm("/proc/self/statm");
@@ -165,16 +180,8 @@ std::int64_t memory_in_use_bytes(bool cuda, int device_index) {
 
 std::int64_t memory_free_bytes(bool cuda, int device_index) {
   if (cuda) {
-#if TB_WITH_CUDA_RUNTIME
-    int previous = 0;
-    std::size_t free_bytes = 0, total_bytes = 0;
-    if (cudaGetDevice(&previous) == cudaSuccess && cudaSetDevice(device_index) == cudaSuccess &&
-        cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess) {
-      cudaSetDevice(previous);
-      return static_cast<std::int64_t>(free_bytes);
-    }
-#endif
-    return -1;
+    std::int64_t free_bytes = 0, total_bytes = 0;
+    return cuda_memory(device_index, free_bytes, total_bytes) ? free_bytes : -1;
   }
   std::ifstream meminfo("/proc/meminfo");
   std::string key, unit;

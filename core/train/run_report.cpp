@@ -109,50 +109,32 @@ Curves collect(const std::vector<nlohmann::json>& metrics, const RunResult& resu
 
 std::vector<std::string> write_curves(const fs::path& dir, const Curves& c) {
   std::vector<std::string> files;
+  const auto write = [&](const std::string& file, const char* title, const char* y_label, std::vector<ChartSeries> series,
+                         std::vector<ChartMarker> markers) {
+    LineChart chart;
+    chart.title = title;
+    chart.x_label = "step";
+    chart.y_label = y_label;
+    chart.series = std::move(series);
+    chart.markers = std::move(markers);
+    write_line_chart_png(dir / file, chart);
+    files.push_back(file);
+  };
   const std::array<std::uint8_t, 3> blue{31, 119, 180}, grey{170, 190, 210}, orange{230, 120, 20}, green{44, 160, 44};
-  {
-    LineChart chart;
-    chart.title = "Loss";
-    chart.x_label = "step";
-    chart.y_label = "loss (nats per token)";
-    chart.series.push_back({"training (raw)", c.step, c.loss, grey, false});
-    chart.series.push_back({"training (smoothed)", c.step, c.smoothed, blue, false});
-    chart.series.push_back({"validation", c.eval_step, c.eval_loss, orange, true});
-    chart.markers = c.markers;
-    write_line_chart_png(dir / "loss.png", chart);
-    files.push_back("loss.png");
-  }
-  {
-    LineChart chart;
-    chart.title = "Learning rate";
-    chart.x_label = "step";
-    chart.y_label = "learning rate";
-    chart.series.push_back({"learning rate", c.step, c.lr, green, false});
-    write_line_chart_png(dir / "learning_rate.png", chart);
-    files.push_back("learning_rate.png");
-  }
-  {
-    LineChart chart;
-    chart.title = "Gradient norm (before clipping)";
-    chart.x_label = "step";
-    chart.y_label = "L2 norm";
-    chart.series.push_back({"gradient norm", c.step, c.grad_norm, blue, false});
-    write_line_chart_png(dir / "grad_norm.png", chart);
-    files.push_back("grad_norm.png");
-  }
+  write("loss.png", "Loss", "loss (nats per token)",
+        {{"training (raw)", c.step, c.loss, grey, false}, {"training (smoothed)", c.step, c.smoothed, blue, false},
+         {"validation", c.eval_step, c.eval_loss, orange, true}},
+        c.markers);
+  write("learning_rate.png", "Learning rate", "learning rate", {{"learning rate", c.step, c.lr, green, false}}, {});
+  write("grad_norm.png", "Gradient norm (before clipping)", "L2 norm", {{"gradient norm", c.step, c.grad_norm, blue, false}}, {});
   if (!c.tasks.empty()) {
-    LineChart chart;
-    chart.title = "Validation loss per task";
-    chart.x_label = "step";
-    chart.y_label = "loss";
     const std::array<std::array<std::uint8_t, 3>, 6> palette{{{31, 119, 180}, {230, 120, 20}, {44, 160, 44},
                                                                {214, 39, 40}, {148, 103, 189}, {140, 86, 75}}};
-    std::size_t k = 0;
+    std::vector<ChartSeries> series;
     for (const auto& [task, xy] : c.tasks) {
-      chart.series.push_back({task.empty() ? "(no task)" : task, xy.first, xy.second, palette[k++ % palette.size()], true});
+      series.push_back({task.empty() ? "(no task)" : task, xy.first, xy.second, palette[series.size() % palette.size()], true});
     }
-    write_line_chart_png(dir / "tasks.png", chart);
-    files.push_back("tasks.png");
+    write("tasks.png", "Validation loss per task", "loss", std::move(series), c.markers);
   }
   return files;
 }

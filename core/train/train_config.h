@@ -50,7 +50,9 @@ struct TrainConfig {
   std::int64_t sample_max_tokens = 48;
   std::int64_t save_every = 0;          // steps; 0 = at each evaluation
   std::int64_t keep_last = 2;           // checkpoints kept besides the best
-  DetectorSettings detectors;           // patience_evals > 0 = early stopping
+  // Early stopping is on: 3 evaluations without a better validation loss end the run on the best
+  // checkpoint (patience_evals = 0 turns it off).
+  DetectorSettings detectors{.patience_evals = 3};
 
   std::string device = "auto";          // "auto", "cpu", "cuda", "cuda:1"
 
