@@ -82,6 +82,25 @@ JobId Engine::submit_train_job(Project project, RunSetupOptions options) {
   });
 }
 
+JobId Engine::submit_eval_job(std::filesystem::path run_dir, EvalOptions options) {
+  const std::string name = "evaluate " + run_dir.filename().string();
+  return submit(name, [run_dir = std::move(run_dir), options = std::move(options)](JobContext& ctx) mutable {
+    options.log = [&ctx](const std::string& line) { ctx.log(line); };
+    const auto result = evaluate_run(run_dir, options, &ctx.cancel_flag());
+    ctx.emit(EvalFinished{ctx.id(), result.report_md.string(), result.report});
+  });
+}
+
+JobId Engine::submit_export_job(std::filesystem::path run_dir, std::filesystem::path out, ExportRunOptions options) {
+  const std::string name = "export " + run_dir.filename().string();
+  return submit(name, [run_dir = std::move(run_dir), out = std::move(out), options = std::move(options)](JobContext& ctx) mutable {
+    options.log = [&ctx](const std::string& line) { ctx.log(line); };
+    const std::string message = export_run(run_dir, out, options);
+    ctx.log(message);
+    ctx.emit(ExportFinished{ctx.id(), out.string(), message});
+  });
+}
+
 void Engine::pause(JobId job, bool paused) {
   std::lock_guard lock(mutex_);
   if (job == running_id_) running_controls_.pause.store(paused);

@@ -14,6 +14,7 @@
 
 #include "core/engine/event.h"
 #include "core/engine/project.h"
+#include "core/engine/run_eval.h"
 #include "core/engine/run_setup_options.h"
 
 namespace tb {
@@ -69,6 +70,11 @@ class Engine {
   // runs, then one TrainFinished. A CUDA out-of-memory error fails the job with what to change;
   // the engine carries on.
   JobId submit_train_job(Project project, RunSetupOptions options);
+
+  // Evaluate a run again (run_eval.h): LogLines, then one EvalFinished.
+  JobId submit_eval_job(std::filesystem::path run_dir, EvalOptions options);
+  // Export a run's adapter or a merged model folder: LogLines, then one ExportFinished.
+  JobId submit_export_job(std::filesystem::path run_dir, std::filesystem::path out, ExportRunOptions options);
 
   // For the running job (ignored for any other id): pause / resume between steps, stop and go
   // back to the best checkpoint, write a checkpoint now.

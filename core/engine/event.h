@@ -66,7 +66,22 @@ struct TrainFinished {
   nlohmann::json report;
 };
 
-using Event = std::variant<JobStateChanged, LogLine, DeviceProbed, JobProgress, DataAudited, TrainEvent, TrainFinished>;
+// An evaluation on demand's end: its report (eval.md) and figures.
+struct EvalFinished {
+  JobId job = 0;
+  std::string report_md;
+  nlohmann::json report;
+};
+
+// An export's end: where the files went, in a sentence.
+struct ExportFinished {
+  JobId job = 0;
+  std::string folder;
+  std::string message;
+};
+
+using Event = std::variant<JobStateChanged, LogLine, DeviceProbed, JobProgress, DataAudited, TrainEvent, TrainFinished,
+                           EvalFinished, ExportFinished>;
 
 // Called on the engine's worker thread, never on the caller's.
 using EventSink = std::function<void(const Event&)>;

@@ -2,6 +2,7 @@
 // data are read again from run.json, its weights restored from the checkpoint, and base vs
 // tuned measured on the test split (loss, perplexity, generated answers and their scores) with
 // the forgetting probe — written beside the run as eval.json / eval.md (or eval-step-N.*).
+// Also exporting a run's result (its adapter, or a merged model folder).
 #pragma once
 
 #include <atomic>
@@ -29,5 +30,21 @@ struct RunEvaluation {
 // named), or its data files changed since it trained (their SHA-256 differs).
 RunEvaluation evaluate_run(const std::filesystem::path& run_dir, const EvalOptions& options,
                            const std::atomic<bool>* cancel = nullptr);
+
+enum class ExportKind { Adapter, Merged };
+
+struct ExportRunOptions {
+  std::int64_t step = -1;                      // a checkpoint of the last stage; -1 = the final weights
+  ExportKind kind = ExportKind::Merged;
+  std::string dtype = "float32";               // merged folders: float32, bfloat16 or float16
+  std::function<void(const std::string&)> log;
+};
+
+// Writes the run's trained result to `out` (which must not exist): a PEFT adapter folder (LoRA
+// runs; PEFT loads it) or a merged Hugging Face folder (any method; transformers loads it).
+// Returns a sentence saying what was written. Throws tb::Error for an adapter asked of a full or
+// freeze run, or an `out` that exists.
+std::string export_run(const std::filesystem::path& run_dir, const std::filesystem::path& out,
+                       const ExportRunOptions& options);
 
 }  // namespace tb

@@ -407,7 +407,7 @@ std::shared_ptr<const Model> next_base(const std::shared_ptr<const Model>& base,
   if (lora_before && next.method == TrainMethod::Lora) return base;
   if (!lora_before) return previous.tuned_model();
   return Model::from_parts(base->config(), merged_weights(*base, *previous.adapter()), base->shared_tokenizer(),
-                           base->chat_format(), base->source() + " (merged)");
+                           base->chat_format(), base->source());
 }
 
 }  // namespace
@@ -545,8 +545,8 @@ RunResult run_training(const RunSpec& spec, const RunControl& control, const Run
     }
   }
   if (!spec.evaluate_only) log.flush();
-  // 5. The report: report.json, report.md and the curves.
-  write_run_report(spec, result, log.metrics());
+  // 5. The report: report.json, report.md and the curves (none when only restoring).
+  if (!spec.report_name.empty()) write_run_report(spec, result, log.metrics());
   return result;
 }
 

@@ -47,7 +47,7 @@ struct RunSpec {
   // <report_name>.json / .md.
   bool evaluate_only = false;
   std::int64_t evaluate_step = -1;
-  std::string report_name = "report";
+  std::string report_name = "report";         // "" = write no report (restoring for export)
   std::int64_t inject_nan_at_step = -1;       // drills and tests: this step's loss is NaN
   std::int64_t inject_oom_at_step = -1;       // drills and tests: this step runs out of device memory
 };

@@ -243,8 +243,9 @@ std::shared_ptr<const Model> TrainingSession::tuned_model() const {
   if (adapter_) return model_;
   const auto dtype = model_->dtype();
   auto weights = weights_.map([dtype](const torch::Tensor& t) { return t.detach().to(dtype); });
+  // The base's source stays: export copies tokenizer files from it.
   return Model::from_parts(model_->config(), std::move(weights), model_->shared_tokenizer(), model_->chat_format(),
-                           model_->source() + " (tuned)");
+                           model_->source());
 }
 
 void TrainingSession::start_from(const TrainingSession& previous) {

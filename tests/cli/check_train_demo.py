@@ -63,11 +63,28 @@ again = json.loads(p.stdout)
 check(abs(again["test"]["base"]["loss"] - test["base"]["loss"]) < 1e-6, "the base is the same model")
 check((run_dir / "eval-step-5.md").exists(), "eval-step-5.md written")
 
-# 3. The folder holds a run: a new run there is refused, with a reason.
+# 3. Export: the LoRA adapter in PEFT's layout, and a merged folder transformers reads.
+cli("export", "--run", str(run_dir), "--adapter-out", str(work / "adapter"))
+from safetensors import safe_open
+with safe_open(str(work / "adapter" / "adapter_model.safetensors"), "pt") as f:
+    keys = list(f.keys())
+check(len(keys) == 30 * 7 * 2 and all(".lora_A.weight" in k or ".lora_B.weight" in k for k in keys), "420 PEFT tensors")
+config = json.loads((work / "adapter" / "adapter_config.json").read_text())
+check(config["peft_type"] == "LORA" and config["r"] == 8, "adapter_config.json: %s" % config)
+cli("export", "--run", str(run_dir), "--merged", str(work / "merged"), "--dtype", "bfloat16")
+import transformers
+merged = json.loads((work / "merged" / "config.json").read_text())
+check(merged["num_hidden_layers"] == 30, "merged config.json")
+tok = transformers.AutoTokenizer.from_pretrained(str(work / "merged"))
+check(len(tok("Why is the sky blue?")["input_ids"]) > 3, "the merged folder's tokenizer loads in transformers")
+p = cli("export", "--run", str(run_dir), "--merged", str(work / "merged"), expect=1)
+check("exists already" in p.stderr, "an existing folder is refused")
+
+# 4. The folder holds a run: a new run there is refused, with a reason.
 p = cli("train", project, "--max-steps", "1", "--run-dir", str(run_dir), expect=1)
 check("already holds a run" in p.stderr, "refusal names the reason: " + p.stderr)
 
-# 4. A two-point sweep.
+# 5. A two-point sweep.
 sweep_dir = work / "sweep"
 cli("sweep", project, "--lrs", "1e-4,2e-3", "--trial-steps", "2", "--eval-examples", "4", "--out", str(sweep_dir))
 sweep = json.loads((sweep_dir / "sweep.json").read_text())

@@ -7,6 +7,7 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <filesystem>
 #include <vector>
 
 #include "core/common/error.h"
@@ -213,4 +214,16 @@ TEST(Engine, TrainJobWithABadDataFileFailsNamingItAndTheEngineLivesOn) {
   EXPECT_NE(end.message.find("/no/such/data.jsonl"), std::string::npos) << end.message;
   const tb::JobId after = engine.submit("after", [](tb::JobContext&) {});
   EXPECT_EQ(rec.wait_end(after).state, tb::JobState::Finished);
+}
+
+TEST(Engine, EvalAndExportJobsOfAMissingRunFailNamingIt) {
+  Recorder rec;
+  tb::Engine engine(rec.sink());
+  const tb::JobId eval = engine.submit_eval_job("/no/such/run", {});
+  const tb::JobId out = engine.submit_export_job("/no/such/run", "/tmp/tunebench-never-written", {});
+  const auto e = rec.wait_end(eval);
+  EXPECT_EQ(e.state, tb::JobState::Failed);
+  EXPECT_NE(e.message.find("/no/such/run/run.json"), std::string::npos) << e.message;
+  EXPECT_EQ(rec.wait_end(out).state, tb::JobState::Failed);
+  EXPECT_FALSE(std::filesystem::exists("/tmp/tunebench-never-written"));
 }

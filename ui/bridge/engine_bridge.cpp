@@ -33,6 +33,14 @@ quint64 EngineBridge::startTraining(const tb::Project& project, const tb::RunSet
   return engine_->submit_train_job(project, options);
 }
 
+quint64 EngineBridge::evaluateRun(const QString& runDir, const tb::EvalOptions& options) {
+  return engine_->submit_eval_job(runDir.toStdString(), options);
+}
+
+quint64 EngineBridge::exportRun(const QString& runDir, const QString& out, const tb::ExportRunOptions& options) {
+  return engine_->submit_export_job(runDir.toStdString(), out.toStdString(), options);
+}
+
 void EngineBridge::pauseJob(quint64 job, bool paused) { engine_->pause(job, paused); }
 void EngineBridge::stopKeepBest(quint64 job) { engine_->stop_keep_best(job); }
 void EngineBridge::saveNow(quint64 job) { engine_->save_now(job); }
@@ -59,6 +67,13 @@ void EngineBridge::dispatch(const tb::Event& event) {
                  [this](const tb::TrainFinished& e) {
                    Q_EMIT trainFinished(e.job, QString::fromStdString(e.run_dir), QString::fromStdString(e.status),
                                         QString::fromStdString(e.report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
+                 },
+                 [this](const tb::EvalFinished& e) {
+                   Q_EMIT evalFinished(e.job, QString::fromStdString(e.report_md),
+                                       QString::fromStdString(e.report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
+                 },
+                 [this](const tb::ExportFinished& e) {
+                   Q_EMIT exportFinished(e.job, QString::fromStdString(e.folder), QString::fromStdString(e.message));
                  },
              },
              event);

@@ -12,6 +12,7 @@
 #include "core/engine/device.h"
 #include "core/engine/event.h"
 #include "core/engine/project.h"
+#include "core/engine/run_eval.h"
 #include "core/engine/run_setup_options.h"
 
 namespace tb {
@@ -38,6 +39,10 @@ class EngineBridge : public QObject {
   // Trains a project on the worker: logLine() while it prepares, trainEvent() while it runs,
   // trainFinished() at the end (or jobStateChanged(Failed) with the reason).
   quint64 startTraining(const tb::Project& project, const tb::RunSetupOptions& options = {});
+  // Measures a finished run again: evalFinished() with eval.md's path and the report.
+  quint64 evaluateRun(const QString& runDir, const tb::EvalOptions& options = {});
+  // Writes a run's adapter or merged model: exportFinished() says where.
+  quint64 exportRun(const QString& runDir, const QString& out, const tb::ExportRunOptions& options = {});
   void pauseJob(quint64 job, bool paused);
   void stopKeepBest(quint64 job);
   void saveNow(quint64 job);
@@ -53,6 +58,8 @@ class EngineBridge : public QObject {
   void trainEvent(quint64 job, const tb::train::RunEvent& event);
   // report: report.json's text.
   void trainFinished(quint64 job, const QString& runDir, const QString& status, const QString& report);
+  void evalFinished(quint64 job, const QString& reportMd, const QString& report);
+  void exportFinished(quint64 job, const QString& folder, const QString& message);
 
  private:
   void dispatch(const tb::Event& event);  // on the GUI thread
