@@ -27,6 +27,14 @@ struct SweepArgs {
   std::string out;
 };
 
+// What to give `train` for the same data: the project file, or the --data flags.
+std::string train_source(const ProjectArgs& p) {
+  if (!p.project.empty()) return p.project;
+  std::string out;
+  for (const auto& d : p.overrides.data) out += (out.empty() ? "--data " : " --data ") + d;
+  return out;
+}
+
 }  // namespace
 
 void add_sweep_command(CLI::App& app, int& exit_code) {
@@ -79,7 +87,7 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
     std::cout << "best: trial " << best.index << " (lr " << best.point.learning_rate << ", epochs " << best.point.epochs
               << ", rank " << best.point.rank << ", micro-batch " << best.point.micro_batch << "), validation loss "
               << best.best_val_loss << "\ntrain with it: tunebench-cli train "
-              << (a->project.project.empty() ? std::string("--data ...") : a->project.project) << " --best-of " << dir.string()
+              << train_source(a->project) << " --best-of " << dir.string()
               << "\n";
     exit_code = result.cancelled ? kUserError : kOk;
   });

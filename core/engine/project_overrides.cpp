@@ -1,0 +1,79 @@
+// Project overrides (project_overrides.h).
+#include "core/engine/project_overrides.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/io/json_file.h"
+
+namespace fs = std::filesystem;
+
+namespace tb {
+
+Project project_with_overrides(const fs::path& project_file, const ProjectOverrides& a) {
+  Project p;
+  if (!project_file.empty()) {
+    p = load_project(project_file);
+  } else {
+    p.file = fs::current_path() / "tunebench-cli.tbproj";
+    p.name = "cli";
+    p.training.eval_every = 20;
+  }
+  if (!a.model.empty()) p.model = a.model;
+  for (const auto& d : a.data) {
+    DataSource s;
+    s.path = fs::absolute(d);
+    s.task = a.data.size() > 1 ? s.path.stem().string() : "";
+    p.data.push_back(s);
+  }
+  for (auto& s : p.data) {
+    if (!a.shape.empty()) s.shape = a.shape;
+    if (!a.prompt_template.empty()) s.prompt_template = a.prompt_template;
+    if (a.split.size() == 3) {
+      s.split.train = a.split[0];
+      s.split.validation = a.split[1];
+      s.split.test = a.split[2];
+    }
+  }
+  if (p.data.empty()) throw Error("no data: give a project file or --data FILE");
+  if (!a.probe.empty()) p.probe = a.probe;
+  // A sweep's winner replaces the project's settings; flags still override it.
+  if (!a.best_of.empty()) {
+    const auto sweep = read_json_file(fs::path(a.best_of) / "sweep.json", "a sweep folder's sweep.json");
+    if (!sweep.contains("best") || sweep["best"].is_null()) {
+      throw Error("this sweep has no winner (no trial reached an evaluation)", {a.best_of + "/sweep.json", 0, "best"});
+    }
+    p.training = train::train_config_from_json(sweep["best"], a.best_of + "/sweep.json");
+  }
+  // Training flags override the project's settings; checked like a project file's.
+  nlohmann::json t = p.training;
+  if (a.method) t["method"] = *a.method;
+  if (a.precision) t["precision"] = *a.precision;
+  if (a.schedule) t["schedule"] = *a.schedule;
+  if (a.device) t["device"] = *a.device;
+  if (a.lr) t["learning_rate"] = *a.lr;
+  if (a.weight_decay) t["weight_decay"] = *a.weight_decay;
+  if (a.max_grad_norm) t["max_grad_norm"] = *a.max_grad_norm;
+  if (a.epochs) t["epochs"] = *a.epochs;
+  if (a.micro_batch) t["micro_batch"] = *a.micro_batch;
+  if (a.grad_accum) t["grad_accum"] = *a.grad_accum;
+  if (a.max_seq_len) t["max_seq_len"] = *a.max_seq_len;
+  if (a.rank) t["lora"]["rank"] = *a.rank;
+  if (a.lora_alpha) t["lora"]["alpha"] = *a.lora_alpha;
+  if (a.lora_dropout) t["lora"]["dropout"] = *a.lora_dropout;
+  if (a.top_blocks) t["freeze"]["top_blocks"] = *a.top_blocks;
+  if (a.eval_every) t["eval_every"] = *a.eval_every;
+  if (a.warmup) t["warmup_steps"] = *a.warmup;
+  if (a.patience) t["detectors"]["patience_evals"] = *a.patience;
+  if (a.eval_examples) t["eval_max_examples"] = *a.eval_examples;
+  if (a.seed) t["seed"] = *a.seed;
+  if (a.packing) t["packing"] = true;
+  if (a.train_on_all) t["train_on_all"] = true;
+  if (a.checkpointing) t["gradient_checkpointing"] = true;
+  p.training = train::train_config_from_json(t, "the command line");
+  if (a.generation_examples) p.generation_examples = *a.generation_examples;
+  if (a.generation_max_tokens) p.generation_max_tokens = *a.generation_max_tokens;
+  return p;
+}
+
+}  // namespace tb
