@@ -204,12 +204,16 @@ PreparedRun prepare_run(const Project& project, const RunSetupOptions& options) 
   spec.resume = options.resume;
   spec.description = {{"project", project.file.string()}, {"project_json", project_to_json(project)},
                       {"model_path", model_path.string()}, {"device", out.device}};
-  nlohmann::json inputs = nlohmann::json::array();
-  for (const auto& d : project.data) {
-    const fs::path path = project.resolve(d.path);
-    inputs.push_back({{"path", path.string()}, {"sha256", sha256_file_hex(path)}});
+  // The data files' hashes go into a new run's run.json (an existing run keeps its own, and
+  // evaluation checks the files against those).
+  if (!options.resume || !fs::exists(spec.run_dir / "run.json")) {
+    nlohmann::json inputs = nlohmann::json::array();
+    for (const auto& d : project.data) {
+      const fs::path path = project.resolve(d.path);
+      inputs.push_back({{"path", path.string()}, {"sha256", sha256_file_hex(path)}});
+    }
+    spec.description["data_files"] = inputs;
   }
-  spec.description["data_files"] = inputs;
   // 6. Will it fit? One estimate per stage, before anything heavy starts.
   const bool cuda = spec.model->device().is_cuda();
   // The model is already loaded: what it holds counts as available to the estimate, which

@@ -72,6 +72,11 @@ RopeScaling parse_rope_scaling(const nlohmann::json& j, const std::string& sourc
 
 }  // namespace
 
+std::int64_t ModelConfig::padding_id() const {
+  if (pad_token_id) return *pad_token_id;
+  return eos_token_ids.empty() ? 0 : eos_token_ids.front();
+}
+
 std::string supported_architectures() {
   std::string out;
   for (const Family& f : kFamilies) out += (out.empty() ? "" : ", ") + std::string(f.hf_class);

@@ -49,6 +49,9 @@ struct ModelConfig {
   // Checks the numbers fit together (heads divide, sizes positive); throws tb::FormatError.
   void validate(const std::string& source) const;
   std::int64_t parameter_count() const;
+  // The id batches are padded with: pad_token_id, else the first EOS id, else 0 (padding is
+  // masked, so any id works; these keep it a real token).
+  std::int64_t padding_id() const;
 };
 
 // The architectures we run, for messages: "LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM".

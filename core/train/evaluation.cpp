@@ -18,8 +18,7 @@ LossEval evaluate_loss(const Model& model, const LoraAdapter* adapter, const Tra
   torch::NoGradGuard no_grad;
   LossEval out;
   const std::int64_t n = options.max_examples > 0 ? std::min(options.max_examples, set.size()) : set.size();
-  const std::int64_t pad = model.config().pad_token_id.value_or(
-      model.config().eos_token_ids.empty() ? 0 : model.config().eos_token_ids.front());
+  const std::int64_t pad = model.config().padding_id();
   // 1. Shortest first, so each micro-batch pads little.
   std::vector<std::int64_t> order(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;

@@ -243,7 +243,7 @@ class StageRunner {
       return;
     }
     // 5. The stage's final state, sealed, and marked done (resume skips it then).
-    if (outcome_.status == RunStatus::Finished && (saved_steps_.empty() || saved_steps_.back() != session_->step_count())) {
+    if (outcome_.status == RunStatus::Finished && last_saved_step_ != session_->step_count()) {
       save(false);
     }
     const std::int64_t final_step = outcome_.status == RunStatus::Finished ? session_->step_count() : last_saved_step();
@@ -344,7 +344,7 @@ class StageRunner {
     });
     if (best) write_file_atomic(root_ / "best", "step-" + std::to_string(step) + "\n");
     prune_checkpoints(root_, stage_.config.keep_last, monitor_.best_step());
-    saved_steps_.push_back(step);
+    last_saved_step_ = step;
     emit(CheckpointSaved{stage_.name, step, folder.string(), best});
     log_.flush();
   }
@@ -395,7 +395,7 @@ class StageRunner {
   std::shared_ptr<TrainingSession> session_;
   TrainingMonitor monitor_;
   StageOutcome outcome_;
-  std::vector<std::int64_t> saved_steps_;
+  std::int64_t last_saved_step_ = -1;
   std::int64_t steps_run_ = 0;  // the furthest step reached (a rollback may go back from it)
 };
 

@@ -26,12 +26,6 @@ constexpr const char* kSessionFile = "session.json";
 constexpr const char* kWeightsFile = "weights.safetensors";
 constexpr const char* kOptimizerFile = "optimizer.safetensors";
 
-std::int64_t pad_id_of(const ModelConfig& c) {
-  if (c.pad_token_id) return *c.pad_token_id;
-  if (!c.eos_token_ids.empty()) return c.eos_token_ids.front();
-  return 0;
-}
-
 // The CUDA generator of the model's device, when it is a CUDA device.
 std::optional<at::Generator> cuda_generator(torch::Device device) {
   if (!device.is_cuda()) return std::nullopt;
@@ -82,7 +76,7 @@ TrainingSession::TrainingSession(std::shared_ptr<const Model> model, TrainConfig
   if (train_.examples.empty()) throw Error("the training split has no examples to learn from", {{}, 0, "data"});
   const ModelConfig& mc = model_->config();
   const torch::Device device = model_->device();
-  pad_id_ = pad_id_of(mc);
+  pad_id_ = mc.padding_id();
   // 1. What trains. LoRA: a new fp32 adapter, base weights shared. Full / freeze: the chosen
   //    tensors as fp32 copies with gradients; frozen ones shared with the model.
   std::vector<NamedParameter> params;

@@ -37,13 +37,7 @@ TEST(Sweep, GridAndRandomSample) {
 }
 
 TEST(Sweep, TrialsRankedByValidationLoss) {
-  TrainConfig c;
-  c.method = TrainMethod::Full;
-  c.schedule.kind = ScheduleKind::Constant;
-  c.micro_batch = 4;
-  c.max_seq_len = 64;
-  c.eval_every = 5;
-  c.sample_prompts = 0;
+  TrainConfig c = tb::test::tiny_run_config();  // its learning rate is the swept one
   c.max_steps = 40;
   RunSpec base;
   base.model = tb::test::tiny_model();

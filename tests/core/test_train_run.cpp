@@ -27,18 +27,7 @@ fs::path fresh_dir(const std::string& name) {
   return dir;
 }
 
-TrainConfig base_config() {
-  TrainConfig c;
-  c.method = TrainMethod::Full;
-  c.learning_rate = 5e-3;
-  c.schedule.kind = ScheduleKind::Constant;
-  c.micro_batch = 4;
-  c.max_seq_len = 64;
-  c.eval_every = 5;
-  c.sample_prompts = 0;
-  c.keep_last = 2;
-  return c;
-}
+TrainConfig base_config() { return tb::test::tiny_run_config(); }
 
 // Random token sequences: nothing to generalise, everything to memorise.
 TrainSet random_set(std::int64_t n, std::uint64_t seed) {

@@ -36,6 +36,21 @@ inline std::shared_ptr<const Model> tiny_model(std::uint64_t seed = 7, std::int6
   return Model::from_parts(c, random_weights(c, seed, std, dtype), nullptr, ChatFormat{}, "tiny");
 }
 
+// Run settings for the tiny model: full fine-tuning at a constant 5e-3, micro-batches of 4,
+// validation every 5 steps, no sample answers (the tiny model has no tokenizer).
+inline train::TrainConfig tiny_run_config() {
+  train::TrainConfig c;
+  c.method = train::TrainMethod::Full;
+  c.learning_rate = 5e-3;
+  c.schedule.kind = train::ScheduleKind::Constant;
+  c.micro_batch = 4;
+  c.max_seq_len = 64;
+  c.eval_every = 5;
+  c.sample_prompts = 0;
+  c.keep_last = 2;
+  return c;
+}
+
 // Example i: a 3-token untrained prompt, then `length - 3` trained tokens continuing
 // start, start + stride, ... (mod vocab, never the pad id 0).
 inline data::TokenizedExample pattern_example(std::int64_t start, std::int64_t length, std::int64_t stride = 3) {
