@@ -1,11 +1,15 @@
-// tunebench: the desktop workbench. Creates the application, the engine bridge and the main
-// window, starts the device probe, and runs the event loop.
+// tunebench: the desktop workbench. Creates the application, the engine bridge, the project
+// session and the main window; opens the project named on the command line, else the last one,
+// else the demo project; starts the device probe and runs the event loop.
 #include <QApplication>
 #include <QIcon>
+#include <QStatusBar>
 
 #include "core/common/build_info.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/main_window.h"
+#include "ui/project/demo_project.h"
+#include "ui/project/project_session.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -15,9 +19,13 @@ int main(int argc, char** argv) {
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/tunebench.svg")));
 
   tbui::EngineBridge bridge;
-  tbui::MainWindow window(&bridge);
+  tbui::ProjectSession session;
+  tbui::MainWindow window(&bridge, &session);
   window.resize(1440, 900);
   window.show();
+  QString error;
+  const QString project = tbui::startupProject(QApplication::arguments().mid(1), &error);
+  if (project.isEmpty() || !session.open(project, &error)) window.statusBar()->showMessage(error);
   bridge.probeDevice();
   return QApplication::exec();
 }

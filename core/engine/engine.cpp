@@ -1,9 +1,16 @@
 // The engine's worker thread and job queue (see engine.h).
 #include "core/engine/engine.h"
 
+#include <cmath>
+#include <sstream>
+
 #include "core/common/error.h"
+#include "core/engine/device.h"
+#include "core/engine/locations.h"
 #include "core/engine/run_setup.h"
+#include "core/model/model_inspect.h"
 #include "core/train/run_report.h"
+#include "core/train/sweep.h"
 
 namespace tb {
 
@@ -17,7 +24,8 @@ const char* to_string(JobState state) {
   return "unknown";
 }
 
-Engine::Engine(EventSink sink) : sink_(std::move(sink)), worker_([this] { run(); }) {}
+Engine::Engine(EventSink sink)
+    : sink_(std::move(sink)), chat_models_(std::make_shared<ChatModels>()), worker_([this] { run(); }) {}
 
 Engine::~Engine() {
   {
@@ -98,6 +106,59 @@ JobId Engine::submit_export_job(std::filesystem::path run_dir, std::filesystem::
     const std::string message = export_run(run_dir, out, options);
     ctx.log(message);
     ctx.emit(ExportFinished{ctx.id(), out.string(), message});
+  });
+}
+
+JobId Engine::submit_model_inspect_job(std::string model) {
+  return submit("inspect " + model, [model](JobContext& ctx) {
+    const std::filesystem::path path =
+        model.empty() || model == "demo" ? Locations::from_environment().demo_model() : std::filesystem::path(model);
+    const ModelInfo info = inspect_model(path, /*hash_files=*/false);
+    nlohmann::json json = info;
+    // The device a run would use ("auto": CUDA when present) and its free memory now.
+    const std::string device = resolve_device("auto");
+    json["device"] = device;
+    const bool cuda = device.rfind("cuda", 0) == 0;
+    json["free_memory_bytes"] = memory_free_bytes(cuda, cuda && device.size() > 5 ? std::stoi(device.substr(5)) : 0);
+    ctx.emit(ModelInspected{ctx.id(), model, std::move(json), info.config});
+  });
+}
+
+JobId Engine::submit_chat_job(ChatRequest request) {
+  return submit("chat", [request = std::move(request), models = chat_models_](JobContext& ctx) {
+    models->answer(
+        request, ctx.cancel_flag(), [&ctx](ChatSide side, const std::string& text) { ctx.emit(ChatToken{ctx.id(), side, text}); },
+        [&ctx](const ChatAnswer& a) { ctx.emit(ChatFinished{ctx.id(), a.side, a.text, a.stop_reason, a.tokens_per_s}); },
+        [&ctx](const std::string& line) { ctx.log(line); });
+  });
+}
+
+JobId Engine::submit_sweep_job(Project project, train::SweepSpace space, train::SweepOptions options) {
+  const std::string name = "sweep " + (project.name.empty() ? project.file.stem().string() : project.name);
+  return submit(name, [project = std::move(project), space, options](JobContext& ctx) {
+    RunSetupOptions setup;
+    setup.log = [&ctx](const std::string& line) { ctx.log(line); };
+    const auto prepared = prepare_run(project, setup);
+    const std::filesystem::path dir =
+        prepared.spec.run_dir.parent_path() / ("sweep-" + prepared.spec.run_dir.filename().string());
+    train::RunControl control;
+    control.cancel = &ctx.cancel_flag();
+    const auto result = train::run_sweep(
+        prepared.spec, space, options, dir, control, {},
+        [&ctx](const train::SweepTrial& t, std::size_t done, std::size_t total) {
+          std::ostringstream line;
+          line << "trial " << done << "/" << total << ": learning rate " << t.point.learning_rate << ", epochs "
+               << t.point.epochs << ", rank " << t.point.rank << ", micro-batch " << t.point.micro_batch << " -> ";
+          if (!t.error.empty()) {
+            line << "failed: " << t.error;
+          } else if (std::isfinite(t.best_val_loss)) {
+            line << "best validation loss " << t.best_val_loss;
+          } else {
+            line << train::to_string(t.status);
+          }
+          ctx.log(line.str());
+        });
+    ctx.emit(SweepFinished{ctx.id(), dir.string(), train::sweep_json(result)});
   });
 }
 

@@ -12,10 +12,12 @@
 #include <string>
 #include <thread>
 
+#include "core/engine/chat_job.h"
 #include "core/engine/event.h"
 #include "core/engine/project.h"
 #include "core/engine/run_eval.h"
 #include "core/engine/run_setup_options.h"
+#include "core/train/sweep_space.h"
 
 namespace tb {
 
@@ -76,6 +78,16 @@ class Engine {
   // Export a run's adapter or a merged model folder: LogLines, then one ExportFinished.
   JobId submit_export_job(std::filesystem::path run_dir, std::filesystem::path out, ExportRunOptions options);
 
+  // Read a model's facts (model_inspect.h) and the free memory of the device a run would use:
+  // one ModelInspected. "demo" = the demo model.
+  JobId submit_model_inspect_job(std::string model);
+  // Answer a conversation with the base model and a run's tuned model at once (chat_job.h):
+  // ChatTokens as they stream, one ChatFinished per side. Loaded models stay cached.
+  JobId submit_chat_job(ChatRequest request);
+  // Try the project's settings over `space` in short runs (sweep.h): a LogLine per trial, then
+  // one SweepFinished.
+  JobId submit_sweep_job(Project project, train::SweepSpace space, train::SweepOptions options);
+
   // For the running job (ignored for any other id): pause / resume between steps, stop and go
   // back to the best checkpoint, write a checkpoint now.
   void pause(JobId job, bool paused);
@@ -110,6 +122,7 @@ class Engine {
   std::atomic<bool> running_cancel_{false};
   JobControls running_controls_;
   bool stopping_ = false;
+  std::shared_ptr<ChatModels> chat_models_;  // used on the worker only
   std::thread worker_;  // last: started after every member it uses exists
 };
 

@@ -13,7 +13,9 @@
 #include <memory>
 
 #include "core/data/data_job.h"
+#include "core/engine/chat_request.h"
 #include "core/engine/device.h"
+#include "core/model/model_config.h"
 #include "core/train/run_events.h"
 
 namespace tb {
@@ -80,8 +82,40 @@ struct ExportFinished {
   std::string message;
 };
 
+// A model inspected for the Model step: inspect_model()'s facts as JSON (model_inspect.h's
+// to_json) plus "device" (the device a run would use) and "free_memory_bytes" on it.
+struct ModelInspected {
+  JobId job = 0;
+  std::string model;     // what was asked for ("demo" or a path)
+  nlohmann::json info;
+  ModelConfig config;
+};
+
+// A sweep's end: its folder and sweep.json's content (the leaderboard, the best settings).
+struct SweepFinished {
+  JobId job = 0;
+  std::string folder;
+  nlohmann::json result;
+};
+
+// A piece of a chat answer as it streams (whole UTF-8 characters).
+struct ChatToken {
+  JobId job = 0;
+  ChatSide side = ChatSide::Base;
+  std::string text;
+};
+
+// One side's answer is complete.
+struct ChatFinished {
+  JobId job = 0;
+  ChatSide side = ChatSide::Base;
+  std::string text;
+  std::string stop_reason;   // "eos", "stop_string", "max_new_tokens", "cancelled"
+  double tokens_per_s = 0;
+};
+
 using Event = std::variant<JobStateChanged, LogLine, DeviceProbed, JobProgress, DataAudited, TrainEvent, TrainFinished,
-                           EvalFinished, ExportFinished>;
+                           EvalFinished, ExportFinished, ModelInspected, ChatToken, ChatFinished, SweepFinished>;
 
 // Called on the engine's worker thread, never on the caller's.
 using EventSink = std::function<void(const Event&)>;

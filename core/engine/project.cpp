@@ -75,7 +75,7 @@ Project project_from_json(const nlohmann::json& j, const fs::path& file) {
   const std::string f = file.string();
   object_at(j, "", f);
   check_keys(j, {"tunebench_project", "name", "model", "data", "training", "stages", "probe", "runs_dir",
-                 "generation_examples", "generation_max_tokens", "runs"}, f, "");
+                 "generation_examples", "generation_max_tokens", "runs", "votes"}, f, "");
   const int version = get<int>(j, "tunebench_project", 0, f, "");
   if (version < 1) throw Error("not a Tunebench project: \"tunebench_project\": 1 is missing", {f, 0, "tunebench_project"});
   if (version > kProjectVersion) {
@@ -144,6 +144,26 @@ Project project_from_json(const nlohmann::json& j, const fs::path& file) {
   p.generation_examples = get<std::int64_t>(j, "generation_examples", 20, f, "");
   p.generation_max_tokens = get<std::int64_t>(j, "generation_max_tokens", 128, f, "");
   p.runs = get<std::vector<std::string>>(j, "runs", {}, f, "");
+  if (j.contains("votes")) {
+    if (!j["votes"].is_array()) throw Error("\"votes\" must be a list", {f, 0, "votes"});
+    for (std::size_t i = 0; i < j["votes"].size(); ++i) {
+      const auto& v = j["votes"][i];
+      const std::string w = "votes[" + std::to_string(i) + "].";
+      object_at(v, w, f);
+      check_keys(v, {"run", "prompt", "base", "tuned", "choice", "time"}, f, w);
+      Vote vote;
+      vote.run = get<std::string>(v, "run", "", f, w);
+      vote.prompt = get<std::string>(v, "prompt", "", f, w);
+      vote.base = get<std::string>(v, "base", "", f, w);
+      vote.tuned = get<std::string>(v, "tuned", "", f, w);
+      vote.choice = get<std::string>(v, "choice", "", f, w);
+      vote.time = get<std::string>(v, "time", "", f, w);
+      if (vote.choice != "base" && vote.choice != "tuned" && vote.choice != "tie") {
+        throw Error("a vote's choice is \"base\", \"tuned\" or \"tie\"", {f, 0, w + "choice"});
+      }
+      p.votes.push_back(std::move(vote));
+    }
+  }
   return p;
 }
 
@@ -162,10 +182,15 @@ nlohmann::json project_to_json(const Project& p) {
   }
   nlohmann::json stages = nlohmann::json::array();
   for (const auto& s : p.stages) stages.push_back({{"name", s.name}, {"tasks", s.tasks}, {"training", s.training}});
+  nlohmann::json votes = nlohmann::json::array();
+  for (const auto& v : p.votes) {
+    votes.push_back({{"run", v.run}, {"prompt", v.prompt}, {"base", v.base}, {"tuned", v.tuned}, {"choice", v.choice},
+                     {"time", v.time}});
+  }
   return {{"tunebench_project", kProjectVersion}, {"name", p.name}, {"model", p.model}, {"data", data},
           {"training", p.training}, {"stages", stages}, {"probe", p.probe}, {"runs_dir", p.runs_dir.string()},
           {"generation_examples", p.generation_examples}, {"generation_max_tokens", p.generation_max_tokens},
-          {"runs", p.runs}};
+          {"runs", p.runs}, {"votes", votes}};
 }
 
 void save_project(const Project& p) {

@@ -35,6 +35,15 @@ struct StageDef {
   nlohmann::json training = nlohmann::json::object();  // overrides of the project's training settings
 };
 
+// One judgement from the Compare step's blind mode: which answer to a prompt was better.
+struct Vote {
+  std::string run;                     // the run folder whose tuned model answered
+  std::string prompt;
+  std::string base, tuned;             // the two answers as shown
+  std::string choice;                  // "base", "tuned" or "tie"
+  std::string time;                    // ISO 8601, UTC
+};
+
 struct Project {
   std::filesystem::path file;          // where it was loaded from / will be saved to
   std::string name;
@@ -47,6 +56,7 @@ struct Project {
   std::int64_t generation_examples = 20;  // test answers generated per model at the end
   std::int64_t generation_max_tokens = 128;
   std::vector<std::string> runs;       // run folders made so far, oldest first
+  std::vector<Vote> votes;             // blind comparisons judged so far
 
   // A path from the file, resolved against the project's folder.
   std::filesystem::path resolve(const std::filesystem::path& p) const;

@@ -59,19 +59,25 @@ RunEvaluation evaluate_run(const fs::path& run_dir, const EvalOptions& options, 
   return {train::run_report_json(spec, result), run_dir / (spec.report_name + ".md")};
 }
 
-std::string export_run(const fs::path& run_dir, const fs::path& out, const ExportRunOptions& options) {
-  if (fs::exists(out)) throw Error("exists already; choose a new folder", {out.string()});
-  auto spec = prepare_existing_run(run_dir, 0, -1, options.log);
-  // 1. Restore the trained state only: no test, probe or report.
+RestoredRun restore_run(const fs::path& run_dir, std::int64_t step, const std::function<void(const std::string&)>& log) {
+  auto spec = prepare_existing_run(run_dir, 0, -1, log);
+  // The trained state only: no test, probe or report.
   spec.evaluate_only = true;
-  spec.evaluate_step = options.step;
+  spec.evaluate_step = step;
   spec.report_name.clear();
   spec.test = {};
   spec.test_examples.clear();
   spec.probe = {};
   spec.generation_examples = 0;
-  const auto result = train::run_training(spec, {}, {});
-  const auto& session = *result.final_session;
+  auto result = train::run_training(spec, {}, {});
+  return {std::move(result.final_base), std::move(result.final_session)};
+}
+
+std::string export_run(const fs::path& run_dir, const fs::path& out, const ExportRunOptions& options) {
+  if (fs::exists(out)) throw Error("exists already; choose a new folder", {out.string()});
+  // 1. Restore the trained state.
+  const auto restored = restore_run(run_dir, options.step, options.log);
+  const auto& session = *restored.session;
   // 2. The adapter (PEFT layout), built beside the target and renamed into place.
   if (options.kind == ExportKind::Adapter) {
     if (session.adapter() == nullptr) {
@@ -82,7 +88,7 @@ std::string export_run(const fs::path& run_dir, const fs::path& out, const Expor
     fs::remove_all(temp);
     fs::create_directories(temp);
     try {
-      session.adapter()->save_peft(temp, result.final_base->source());
+      session.adapter()->save_peft(temp, restored.base->source());
       fs::rename(temp, out);
     } catch (...) {
       std::error_code ec;
@@ -95,7 +101,7 @@ std::string export_run(const fs::path& run_dir, const fs::path& out, const Expor
   ExportOptions export_options;
   export_options.dtype = options.dtype == "bfloat16" ? torch::kBFloat16 : options.dtype == "float16" ? torch::kFloat16 : torch::kFloat32;
   if (session.adapter() != nullptr) {
-    export_merged(*result.final_base, session.adapter(), out, export_options);
+    export_merged(*restored.base, session.adapter(), out, export_options);
   } else {
     export_merged(*session.tuned_model(), nullptr, out, export_options);
   }

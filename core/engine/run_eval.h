@@ -8,11 +8,17 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 namespace tb {
+
+class Model;
+namespace train {
+class TrainingSession;
+}
 
 struct EvalOptions {
   std::int64_t step = -1;                   // a checkpoint of the last stage; -1 = the final weights
@@ -30,6 +36,17 @@ struct RunEvaluation {
 // named), or its data files changed since it trained (their SHA-256 differs).
 RunEvaluation evaluate_run(const std::filesystem::path& run_dir, const EvalOptions& options,
                            const std::atomic<bool>* cancel = nullptr);
+
+// A run's trained result in memory: its base model and the session holding the adapter (LoRA)
+// or the trained weights (full, freeze) — restored from the run's checkpoints.
+struct RestoredRun {
+  std::shared_ptr<const Model> base;
+  std::shared_ptr<train::TrainingSession> session;
+};
+
+// Throws tb::Error as evaluate_run does. `step`: a checkpoint of the last stage; -1 = the final weights.
+RestoredRun restore_run(const std::filesystem::path& run_dir, std::int64_t step,
+                        const std::function<void(const std::string&)>& log);
 
 enum class ExportKind { Adapter, Merged };
 

@@ -13,20 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/train/sweep_space.h"
 #include "core/train/train_run.h"
 
 namespace tb::train {
-
-struct SweepSpace {
-  std::vector<double> learning_rates;
-  std::vector<std::int64_t> epochs, ranks, micro_batches;  // empty = the base setting only
-};
-
-struct SweepOptions {
-  std::int64_t random_trials = 0;  // 0 = the whole grid; else this many distinct points
-  std::uint64_t seed = 0;
-  std::int64_t trial_max_steps = 0;  // 0 = each trial's own length
-};
 
 struct SweepPoint {
   double learning_rate = 0;

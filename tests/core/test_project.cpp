@@ -84,6 +84,33 @@ TEST(Project, BadFilesAreNamedPrecisely) {
   EXPECT_NE(error_of({{"tunebench_project", 1}, {"training", {{"micro_batch", 0}}}}).find("micro_batch"),
             std::string::npos);
   EXPECT_THROW(tb::load_project("/no/such/project.tbproj"), tb::Error);
+  EXPECT_NE(error_of({{"tunebench_project", 1}, {"votes", {{{"prompt", "p"}, {"choice", "left"}}}}}).find("votes[0].choice"),
+            std::string::npos);
+  EXPECT_NE(error_of({{"tunebench_project", 1}, {"votes", {{{"choise", "tie"}}}}}).find("choise"), std::string::npos);
+}
+
+TEST(Project, TheDemoProjectLoadsWithItsData) {
+  const auto p = tb::load_project(fs::path(TB_SOURCE_DIR) / "resources" / "demo" / "science-qa.tbproj");
+  EXPECT_EQ(p.model, "demo");
+  ASSERT_EQ(p.data.size(), 1u);
+  EXPECT_TRUE(fs::exists(p.resolve(p.data[0].path)));
+  EXPECT_EQ(p.training.method, tb::train::TrainMethod::Lora);
+  EXPECT_GT(p.training.max_steps, 0);  // bounded: minutes on a CPU
+  EXPECT_GT(p.data[0].split.validation, 0.0);
+  EXPECT_GT(p.data[0].split.test, 0.0);
+}
+
+TEST(Project, VotesRoundTrip) {
+  tb::Project p;
+  p.votes.push_back({"runs/a", "Why?", "base says", "tuned says", "tuned", "2026-11-28T05:00:00Z"});
+  p.votes.push_back({"runs/a", "How?", "b", "t", "tie", "2026-11-28T05:01:00Z"});
+  const auto back = tb::project_from_json(tb::project_to_json(p), "/p/x.tbproj");
+  ASSERT_EQ(back.votes.size(), 2u);
+  EXPECT_EQ(back.votes[0].prompt, "Why?");
+  EXPECT_EQ(back.votes[0].tuned, "tuned says");
+  EXPECT_EQ(back.votes[0].choice, "tuned");
+  EXPECT_EQ(back.votes[1].choice, "tie");
+  EXPECT_EQ(back.votes[1].time, "2026-11-28T05:01:00Z");
 }
 
 }  // namespace

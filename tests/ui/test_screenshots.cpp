@@ -1,51 +1,123 @@
-// Writes docs/screenshots/: the main window at 1440x900 under the offscreen platform after the
-// engine has reported the real compute device (main-window.png), and the Data step with the
-// review fixture imported through the review → rating template: its examples (data-page.png)
-// its problems (data-problems.png) and lengths (data-lengths.png), and the Template step's
-// token preview of the same rows (template-page.png). Look at the pictures.
+// Writes docs/screenshots/ at 1440x900 under the offscreen platform, from a real run: the demo
+// project (SmolLM2-135M-Instruct, the science Q&A dataset) opened as a person opens it, a short
+// LoRA fine-tune on this machine's device from the Train step, then every step of the wizard
+// with that run's figures, answers and files. Also the Data step's problems and lengths tabs
+// on the review fixture. Look at the pictures.
+#include <QComboBox>
 #include <QDir>
 #include <QImage>
-#include <QLabel>
 #include <QSaveFile>
-#include <QStatusBar>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
-#include <QComboBox>
-#include <QTabWidget>
-
+#include "tests/ui/stall_monitor.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/main_window.h"
+#include "ui/pages/compare/compare_page.h"
 #include "ui/pages/data/data_page.h"
+#include "ui/pages/evaluate/evaluate_page.h"
+#include "ui/pages/export/export_page.h"
+#include "ui/pages/model/model_page.h"
+#include "ui/pages/runs/runs_page.h"
+#include "ui/pages/setup/setup_page.h"
 #include "ui/pages/template/template_page.h"
+#include "ui/pages/train/train_page.h"
+#include "ui/project/demo_project.h"
+#include "ui/project/project_session.h"
+#include "ui/widgets/metric_chart.h"
 
 class TestScreenshots : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
-  void mainWindow() {
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void demoRunThroughEveryStep() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString error;
+    const QString file = tbui::ensureDemoProject(&error, dir.filePath(QStringLiteral("science-qa")));
+    QVERIFY2(!file.isEmpty(), qPrintable(error));
     tbui::EngineBridge bridge;
-    tbui::MainWindow window(&bridge);
+    tbui::ProjectSession session;
+    tbui::MainWindow window(&bridge, &session);
     window.resize(1440, 900);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QSignalSpy spy(&bridge, &tbui::EngineBridge::deviceProbed);
+    QSignalSpy probed(&bridge, &tbui::EngineBridge::deviceProbed);
     bridge.probeDevice();
-    QVERIFY(spy.wait(30000));
-    QCoreApplication::processEvents();
+    QVERIFY(probed.wait(30000));
+    auto* data = window.findChild<tbui::DataPage*>();
+    auto* model = window.findChild<tbui::ModelPage*>();
+    QSignalSpy imported(data, &tbui::DataPage::importFinished);
+    QVERIFY2(session.open(file, &error), qPrintable(error));
+    tbtest::StallMonitor wait;
 
-    const QImage image = window.grab().toImage();
-    QCOMPARE(image.size(), QSize(1440, 900));
-    save(image, QStringLiteral("main-window.png"));
+    // 1. Model: the demo model's facts and its answer to the test prompt.
+    QVERIFY(wait.waitUntil([&] { return model->modelReady() || !model->errorText().isEmpty(); }, 60000));
+    QVERIFY2(model->errorText().isEmpty(), qPrintable(model->errorText()));
+    QVERIFY(wait.waitUntil([&] { return !imported.isEmpty(); }, 60000));
+    QSignalSpy answered(model, &tbui::ModelPage::answerFinished);
+    model->tryPrompt(QStringLiteral("What is photosynthesis? Answer in one sentence."));
+    QVERIFY(wait.waitUntil([&] { return !answered.isEmpty(); }, 120000));
+    QVERIFY(!model->answerText().isEmpty());
+    shoot(window, QStringLiteral("model"), QStringLiteral("model-page.png"));
+    shoot(window, QStringLiteral("data"), QStringLiteral("data-page-demo.png"));
+
+    // 2. Template and Setup.
+    auto* templates = window.findChild<tbui::TemplatePage*>();
+    QSignalSpy tokenizer(templates, &tbui::TemplatePage::tokenizerLoaded);
+    QVERIFY(templates->tokenizerReady() || tokenizer.wait(30000));
+    shoot(window, QStringLiteral("setup"), QStringLiteral("setup-page.png"));
+
+    // 3. Train: a short LoRA run of the demo (12 steps, validation every 4).
+    session.update([](tb::Project& p) {
+      p.training.eval_every = 4;
+      p.generation_examples = 3;
+      p.generation_max_tokens = 48;
+    });
+    auto* train = window.findChild<tbui::TrainPage*>();
+    QSignalSpy finished(train, &tbui::TrainPage::runFinished);
+    window.showStep(QStringLiteral("train"));
+    QVERIFY(train->start(12) != 0);
+    QVERIFY(wait.waitUntil([&] { return train->lossChart()->pointCount(QStringLiteral("Training loss")) >= 6; }, 600000));
+    shoot(window, QStringLiteral("train"), QStringLiteral("train-page-live.png"));
+    QVERIFY(wait.waitUntil([&] { return !finished.isEmpty(); }, 900000));
+    const QString runDir = finished.front().front().toString();
+    shoot(window, QStringLiteral("train"), QStringLiteral("train-page.png"));
+
+    // 4. Evaluate, Runs.
+    shoot(window, QStringLiteral("evaluate"), QStringLiteral("evaluate-page.png"));
+    shoot(window, QStringLiteral("runs"), QStringLiteral("runs-page.png"));
+
+    // 5. Compare: the same question to base and tuned, and the batch table.
+    auto* compare = window.findChild<tbui::ComparePage*>();
+    window.showStep(QStringLiteral("compare"));
+    compare->sendPrompt(QStringLiteral("Why do we have seasons on Earth?"));
+    QVERIFY(wait.waitUntil([&] { return !compare->busy(); }, 300000));
+    QVERIFY(!compare->baseText().isEmpty() && !compare->tunedText().isEmpty());
+    shoot(window, QStringLiteral("compare"), QStringLiteral("compare-page.png"));
+
+    // 6. Export the adapter.
+    auto* exporter = window.findChild<tbui::ExportPage*>();
+    QSignalSpy exported(exporter, &tbui::ExportPage::exported);
+    exporter->exportTo(runDir, dir.filePath(QStringLiteral("science-qa/exports/demo-adapter")), true,
+                       QStringLiteral("float32"));
+    QVERIFY(wait.waitUntil([&] { return !exported.isEmpty(); }, 300000));
+    shoot(window, QStringLiteral("export"), QStringLiteral("export-page.png"));
+    qInfo("longest event-loop stall while the engine worked: %lld ms", wait.worstStallMs());
   }
 
-  void dataPage() {
+  void dataPageTabs() {
     tbui::EngineBridge bridge;
     tbui::MainWindow window(&bridge);
     window.resize(1440, 900);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.showStep(1);
+    window.showStep(QStringLiteral("data"));
     auto* page = window.findChild<tbui::DataPage*>();
     QVERIFY(page != nullptr);
     page->templateCombo()->setCurrentIndex(page->templateCombo()->findData(QStringLiteral("review_rating")));
@@ -62,7 +134,7 @@ class TestScreenshots : public QObject {
     QCoreApplication::processEvents();
     save(window.grab().toImage(), QStringLiteral("data-lengths.png"));
     // The Template step with the same data: the preset's preview, token by token.
-    window.showStep(2);
+    window.showStep(QStringLiteral("template"));
     auto* templates = window.findChild<tbui::TemplatePage*>();
     QVERIFY(templates != nullptr);
     QSignalSpy loaded(templates, &tbui::TemplatePage::tokenizerLoaded);
@@ -73,6 +145,18 @@ class TestScreenshots : public QObject {
   }
 
  private:
+  static void shoot(tbui::MainWindow& window, const QString& step, const QString& name) {
+    window.showStep(step);
+    // Let layouts settle and timed chart repaints run.
+    for (int i = 0; i < 10; ++i) {
+      QCoreApplication::processEvents();
+      QTest::qWait(30);
+    }
+    const QImage image = window.grab().toImage();
+    QCOMPARE(image.size(), QSize(1440, 900));
+    save(image, name);
+  }
+
   static void save(const QImage& image, const QString& name) {
     const QString dir = QStringLiteral(TB_SOURCE_DIR "/docs/screenshots");
     QVERIFY(QDir().mkpath(dir));

@@ -8,10 +8,18 @@
 
 namespace tbui {
 
+namespace {
+// Generated text may hold broken UTF-8; dump it with replacement characters, never throw.
+QString jsonText(const nlohmann::json& json) {
+  return QString::fromStdString(json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+}  // namespace
+
 EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<tb::DeviceInfo>();
   qRegisterMetaType<std::shared_ptr<tb::data::DataSnapshot>>();
   qRegisterMetaType<tb::train::RunEvent>();
+  qRegisterMetaType<tb::ModelConfig>();
   // Runs on the worker: copy the event and hand it to the GUI thread. If the bridge is gone
   // before the call runs, Qt drops it (the bridge is the call's context object).
   engine_ = std::make_unique<tb::Engine>([this](const tb::Event& event) {
@@ -41,6 +49,17 @@ quint64 EngineBridge::exportRun(const QString& runDir, const QString& out, const
   return engine_->submit_export_job(runDir.toStdString(), out.toStdString(), options);
 }
 
+quint64 EngineBridge::inspectModel(const QString& model) {
+  return engine_->submit_model_inspect_job(model.toStdString());
+}
+
+quint64 EngineBridge::startChat(const tb::ChatRequest& request) { return engine_->submit_chat_job(request); }
+
+quint64 EngineBridge::startSweep(const tb::Project& project, const tb::train::SweepSpace& space,
+                                 const tb::train::SweepOptions& options) {
+  return engine_->submit_sweep_job(project, space, options);
+}
+
 void EngineBridge::pauseJob(quint64 job, bool paused) { engine_->pause(job, paused); }
 void EngineBridge::stopKeepBest(quint64 job) { engine_->stop_keep_best(job); }
 void EngineBridge::saveNow(quint64 job) { engine_->save_now(job); }
@@ -66,14 +85,27 @@ void EngineBridge::dispatch(const tb::Event& event) {
                  [this](const tb::TrainEvent& e) { Q_EMIT trainEvent(e.job, e.event); },
                  [this](const tb::TrainFinished& e) {
                    Q_EMIT trainFinished(e.job, QString::fromStdString(e.run_dir), QString::fromStdString(e.status),
-                                        QString::fromStdString(e.report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
+                                        jsonText(e.report));
                  },
                  [this](const tb::EvalFinished& e) {
                    Q_EMIT evalFinished(e.job, QString::fromStdString(e.report_md),
-                                       QString::fromStdString(e.report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
+                                       jsonText(e.report));
                  },
                  [this](const tb::ExportFinished& e) {
                    Q_EMIT exportFinished(e.job, QString::fromStdString(e.folder), QString::fromStdString(e.message));
+                 },
+                 [this](const tb::ModelInspected& e) {
+                   Q_EMIT modelInspected(e.job, QString::fromStdString(e.model), jsonText(e.info), e.config);
+                 },
+                 [this](const tb::ChatToken& e) {
+                   Q_EMIT chatToken(e.job, static_cast<int>(e.side), QString::fromStdString(e.text));
+                 },
+                 [this](const tb::ChatFinished& e) {
+                   Q_EMIT chatFinished(e.job, static_cast<int>(e.side), QString::fromStdString(e.text),
+                                       QString::fromStdString(e.stop_reason), e.tokens_per_s);
+                 },
+                 [this](const tb::SweepFinished& e) {
+                   Q_EMIT sweepFinished(e.job, QString::fromStdString(e.folder), jsonText(e.result));
                  },
              },
              event);

@@ -9,11 +9,14 @@
 #include <optional>
 
 #include "core/data/data_job.h"
+#include "core/engine/chat_request.h"
 #include "core/engine/device.h"
 #include "core/engine/event.h"
 #include "core/engine/project.h"
 #include "core/engine/run_eval.h"
 #include "core/engine/run_setup_options.h"
+#include "core/model/model_config.h"
+#include "core/train/sweep_space.h"
 
 namespace tb {
 class Engine;
@@ -43,6 +46,17 @@ class EngineBridge : public QObject {
   quint64 evaluateRun(const QString& runDir, const tb::EvalOptions& options = {});
   // Writes a run's adapter or merged model: exportFinished() says where.
   quint64 exportRun(const QString& runDir, const QString& out, const tb::ExportRunOptions& options = {});
+  // Reads a model's facts on the worker ("demo" or a path): modelInspected() with
+  // inspect_model()'s JSON plus "device" and "free_memory_bytes", or jobStateChanged(Failed).
+  quint64 inspectModel(const QString& model);
+  // Answers a conversation with the base model and, when request.run_dir names a run, its tuned
+  // model, both streaming at once: chatToken() per piece, chatFinished() per side. The loaded
+  // models stay cached on the worker for the next request with the same model and run.
+  quint64 startChat(const tb::ChatRequest& request);
+  // Tries the project's settings varied over `space` in short runs (sweep.h): logLine() per
+  // trial, then sweepFinished() with the sweep folder and sweep.json's text.
+  quint64 startSweep(const tb::Project& project, const tb::train::SweepSpace& space,
+                     const tb::train::SweepOptions& options);
   void pauseJob(quint64 job, bool paused);
   void stopKeepBest(quint64 job);
   void saveNow(quint64 job);
@@ -60,6 +74,12 @@ class EngineBridge : public QObject {
   void trainFinished(quint64 job, const QString& runDir, const QString& status, const QString& report);
   void evalFinished(quint64 job, const QString& reportMd, const QString& report);
   void exportFinished(quint64 job, const QString& folder, const QString& message);
+  // info: JSON text (see inspectModel).
+  void modelInspected(quint64 job, const QString& model, const QString& info, const tb::ModelConfig& config);
+  void sweepFinished(quint64 job, const QString& folder, const QString& result);
+  // side: 0 = base, 1 = tuned (tb::ChatSide).
+  void chatToken(quint64 job, int side, const QString& text);
+  void chatFinished(quint64 job, int side, const QString& text, const QString& stopReason, double tokensPerS);
 
  private:
   void dispatch(const tb::Event& event);  // on the GUI thread
@@ -73,3 +93,4 @@ class EngineBridge : public QObject {
 Q_DECLARE_METATYPE(tb::DeviceInfo)
 Q_DECLARE_METATYPE(std::shared_ptr<tb::data::DataSnapshot>)
 Q_DECLARE_METATYPE(tb::train::RunEvent)
+Q_DECLARE_METATYPE(tb::ModelConfig)

@@ -1,4 +1,4 @@
-// The eight wizard steps (see wizard_steps.h).
+// The wizard's nine steps (see wizard_steps.h).
 #include "ui/pages/wizard_steps.h"
 
 namespace tbui {
@@ -25,6 +25,8 @@ const QVector<WizardStep>& wizardSteps() {
       {QStringLiteral("compare"), QStringLiteral("Compare"),
        QStringLiteral("Chat with base and tuned side by side, judge answers blind, and send "
                       "corrections back to the data.")},
+      {QStringLiteral("runs"), QStringLiteral("Runs"),
+       QStringLiteral("Look back over every run of the project, and overlay their curves.")},
       {QStringLiteral("export"), QStringLiteral("Export"),
        QStringLiteral("Save a PEFT adapter or a merged Hugging Face folder.")},
   };

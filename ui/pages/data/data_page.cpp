@@ -346,6 +346,35 @@ void DataPage::openFile(const QString& path) {
   }
 }
 
+tb::DataSource DataPage::currentSource(bool* customTemplate) const {
+  tb::DataSource source;
+  source.path = path_.toStdString();
+  source.shape = shape_->currentData().toString().toStdString();
+  const QString preset = template_->currentData().toString();
+  if (customTemplate != nullptr) *customTemplate = preset == QLatin1String("custom");
+  if (preset != QLatin1String("custom")) source.prompt_template = preset.toStdString();
+  const auto s = settings(path_);
+  source.split = s.split;
+  source.test_path = s.test_path;
+  return source;
+}
+
+void DataPage::openSource(const tb::DataSource& source, const QString& path, const QString& testPath) {
+  const int shape = shape_->findData(QString::fromStdString(source.shape));
+  shape_->setCurrentIndex(shape >= 0 ? shape : 0);
+  const int preset = template_->findData(QString::fromStdString(source.prompt_template));
+  template_->setCurrentIndex(preset >= 0 ? preset : 0);
+  train_->setValue(source.split.train);
+  validation_->setValue(source.split.validation);
+  test_->setValue(source.split.test);
+  seed_->setValue(static_cast<int>(source.split.seed));
+  const int stratify = stratify_->findData(static_cast<int>(source.split.stratify));
+  if (stratify >= 0) stratify_->setCurrentIndex(stratify);
+  byGroup_->setChecked(source.split.by_group);
+  setTestFile(testPath);
+  openFile(path);
+}
+
 void DataPage::useTemplate(const tb::data::PromptTemplate& t) {
   customTemplate_ = t;
   int index = template_->findData(QStringLiteral("custom"));

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/data/data_job.h"
+#include "core/engine/project.h"
 
 class QCheckBox;
 class QComboBox;
@@ -63,6 +64,12 @@ class DataPage : public QWidget {
   // An example from elsewhere (a corrected answer from the Compare step): added to the end of
   // the table as training data, undoably, and shown.
   void addExample(const tb::data::Example& example);
+  // The project's view of this page: the file, shape, preset template, split and fixed test file.
+  // `customTemplate` is set when the template came from the Template step (no preset name).
+  tb::DataSource currentSource(bool* customTemplate = nullptr) const;
+  // Sets shape, template and split from a project's data source and imports `path` with them.
+  void openSource(const tb::DataSource& source, const QString& path, const QString& testPath);
+  QString currentPath() const { return path_; }
   QComboBox* labelColumnCombo() const { return labelColumn_; }
   QComboBox* groupColumnCombo() const { return groupColumn_; }
   QString lengthsText() const;

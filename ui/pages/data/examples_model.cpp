@@ -1,6 +1,8 @@
 // ExamplesModel (see examples_model.h).
 #include "ui/pages/data/examples_model.h"
 
+#include <algorithm>
+
 #include <QUndoStack>
 
 #include "ui/pages/data/example_commands.h"
@@ -138,6 +140,10 @@ std::pair<tb::data::Example, tb::data::Split> ExamplesModel::removeExample(int r
   splits_.erase(splits_.begin() + row);
   endRemoveRows();
   return removed;
+}
+
+int ExamplesModel::splitCount(tb::data::Split split) const {
+  return static_cast<int>(std::count(splits_.begin(), splits_.end(), split));
 }
 
 }  // namespace tbui

@@ -24,6 +24,8 @@ class ExamplesModel : public QAbstractTableModel {
   // Takes the examples (moved in: no copy of a large import on the GUI thread).
   void reset(std::vector<tb::data::Example> examples, std::vector<tb::data::Split> splits);
   const std::vector<tb::data::Example>& examples() const { return examples_; }
+  // How many examples are in `split` now.
+  int splitCount(tb::data::Split split) const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;

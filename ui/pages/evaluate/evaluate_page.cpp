@@ -1,0 +1,615 @@
+// EvaluatePage (see evaluate_page.h).
+#include "ui/pages/evaluate/evaluate_page.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPixmap>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/bridge/engine_bridge.h"
+#include "ui/pages/evaluate/report_document.h"
+#include "ui/project/project_session.h"
+
+namespace tbui {
+namespace {
+
+enum class Better { Lower, Higher, Neither };
+
+const QColor kBetter(26, 127, 55);
+const QColor kWorse(192, 57, 43);
+
+QLabel* heading(const QString& text, QWidget* parent) {
+  auto* label = new QLabel(QStringLiteral("<h3>%1</h3>").arg(text.toHtmlEscaped()), parent);
+  return label;
+}
+
+QTableWidget* figuresTable(const QString& name, QWidget* parent) {
+  auto* table = new QTableWidget(parent);
+  table->setObjectName(name);
+  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table->setSelectionMode(QAbstractItemView::NoSelection);
+  table->setFocusPolicy(Qt::NoFocus);
+  table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+  table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  return table;
+}
+
+QTableWidgetItem* numberItem(const QString& text) {
+  auto* item = new QTableWidgetItem(text);
+  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  return item;
+}
+
+// The change from base to tuned, green when it is better and red when it is worse.
+QTableWidgetItem* changeItem(double base, double tuned, Better better, int digits) {
+  const double change = tuned - base;
+  auto* item = numberItem(changeText(change, digits));
+  if (!std::isfinite(change) || better == Better::Neither ||
+      std::abs(change) < 0.5 * std::pow(10.0, -digits)) {
+    return item;
+  }
+  const bool good = (better == Better::Lower) == (change < 0);
+  item->setForeground(good ? kBetter : kWorse);
+  item->setToolTip(good ? QObject::tr("better than the base model")
+                        : QObject::tr("worse than the base model"));
+  return item;
+}
+
+}  // namespace
+
+EvaluatePage::EvaluatePage(EngineBridge* bridge, ProjectSession* session, QWidget* parent)
+    : QWidget(parent), bridge_(bridge), session_(session) {
+  setObjectName(QStringLiteral("evaluatePage"));
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(24, 18, 24, 12);
+  auto* title = new QLabel(
+      tr("<h2>Evaluate</h2>How the tuned model does against the base model on the test split "
+         "it never trained on, and how much general knowledge it kept."),
+      this);
+  title->setWordWrap(true);
+  layout->addWidget(title);
+
+  // 1. Which run, which report of it; saving.
+  auto* choose = new QHBoxLayout;
+  runs_ = new QComboBox(this);
+  runs_->setObjectName(QStringLiteral("evalRun"));
+  runs_->setMinimumContentsLength(24);
+  reports_ = new QComboBox(this);
+  reports_->setObjectName(QStringLiteral("evalReport"));
+  reports_->setToolTip(tr("The figures of the end of training, or of a later evaluation"));
+  saveMd_ = new QPushButton(tr("Save report as Markdown…"), this);
+  savePdf_ = new QPushButton(tr("Save as PDF…"), this);
+  choose->addWidget(new QLabel(tr("Run"), this));
+  choose->addWidget(runs_, 1);
+  choose->addWidget(new QLabel(tr("Figures"), this));
+  choose->addWidget(reports_, 1);
+  choose->addWidget(saveMd_);
+  choose->addWidget(savePdf_);
+  layout->addLayout(choose);
+
+  // 2. Evaluate again, with its progress lines.
+  auto* againRow = new QHBoxLayout;
+  checkpoint_ = new QComboBox(this);
+  checkpoint_->setObjectName(QStringLiteral("evalCheckpoint"));
+  checkpoint_->setToolTip(tr("Measure the final weights, or a checkpoint saved during training"));
+  again_ = new QPushButton(tr("Evaluate again"), this);
+  again_->setObjectName(QStringLiteral("evaluateAgain"));
+  again_->setToolTip(
+      tr("Measure base and tuned on the test split again (the data must be unchanged)"));
+  againRow->addWidget(new QLabel(tr("Weights"), this));
+  againRow->addWidget(checkpoint_);
+  againRow->addWidget(again_);
+  againRow->addStretch(1);
+  layout->addLayout(againRow);
+  log_ = new QPlainTextEdit(this);
+  log_->setObjectName(QStringLiteral("evalLog"));
+  log_->setReadOnly(true);
+  log_->setMaximumHeight(90);
+  log_->setVisible(false);
+  layout->addWidget(log_);
+
+  empty_ = new QLabel(tr("No run yet — train one on the Train step, then its figures appear here."),
+                      this);
+  empty_->setObjectName(QStringLiteral("evalEmpty"));
+  layout->addWidget(empty_);
+  error_ = new QLabel(this);
+  error_->setObjectName(QStringLiteral("evalError"));
+  error_->setWordWrap(true);
+  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  error_->setVisible(false);
+  layout->addWidget(error_);
+
+  // 3. The figures, in a scroll area.
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  content_ = new QWidget(scroll);
+  auto* body = new QVBoxLayout(content_);
+  body->setContentsMargins(0, 0, 0, 0);
+  runInfo_ = new QLabel(content_);
+  runInfo_->setObjectName(QStringLiteral("evalRunInfo"));
+  runInfo_->setWordWrap(true);
+  runInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  body->addWidget(runInfo_);
+  body->addWidget(heading(tr("Base vs tuned on the test split"), content_));
+  test_ = figuresTable(QStringLiteral("testTable"), content_);
+  test_->setColumnCount(3);
+  test_->setHorizontalHeaderLabels({tr("base"), tr("tuned"), tr("change")});
+  body->addWidget(test_, 0, Qt::AlignLeft);
+  testNote_ = new QLabel(content_);
+  testNote_->setWordWrap(true);
+  body->addWidget(testNote_);
+  body->addWidget(heading(tr("Forgetting probe"), content_));
+  forgetting_ = new QLabel(content_);
+  forgetting_->setObjectName(QStringLiteral("forgettingText"));
+  forgetting_->setWordWrap(true);
+  forgetting_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  body->addWidget(forgetting_);
+  tasksTitle_ = heading(tr("Per task (test loss)"), content_);
+  body->addWidget(tasksTitle_);
+  tasks_ = figuresTable(QStringLiteral("taskTable"), content_);
+  tasks_->setColumnCount(4);
+  tasks_->setHorizontalHeaderLabels({tr("task"), tr("base loss"), tr("tuned loss"), tr("change")});
+  tasks_->verticalHeader()->setVisible(false);
+  body->addWidget(tasks_, 0, Qt::AlignLeft);
+  matrixTitle_ = heading(tr("Forgetting matrix (validation loss of each stage's data)"), content_);
+  matrixTitle_->setToolTip(
+      tr("Rows: after which stage; columns: whose data. A loss that rises down a column means "
+         "a later stage made the model forget that stage's data."));
+  body->addWidget(matrixTitle_);
+  matrix_ = figuresTable(QStringLiteral("forgettingMatrix"), content_);
+  body->addWidget(matrix_, 0, Qt::AlignLeft);
+  body->addWidget(heading(tr("Curves"), content_));
+  curves_ = new QWidget(content_);
+  curvesLayout_ = new QVBoxLayout(curves_);
+  curvesLayout_->setContentsMargins(0, 0, 0, 0);
+  body->addWidget(curves_);
+  body->addStretch(1);
+  scroll->setWidget(content_);
+  layout->addWidget(scroll, 1);
+
+  connect(runs_, &QComboBox::currentIndexChanged, this, &EvaluatePage::chooseRun);
+  connect(reports_, &QComboBox::currentIndexChanged, this, [this](int index) {
+    if (index >= 0) showReportFile(reports_->itemData(index).toString());
+  });
+  connect(again_, &QPushButton::clicked, this,
+          [this] { evaluateAgain(checkpoint_->currentData().toLongLong()); });
+  connect(saveMd_, &QPushButton::clicked, this, [this] { saveWithDialog(false); });
+  connect(savePdf_, &QPushButton::clicked, this, [this] { saveWithDialog(true); });
+  if (bridge_ != nullptr) {
+    connect(bridge_, &EngineBridge::logLine, this, &EvaluatePage::onLog);
+    connect(bridge_, &EngineBridge::evalFinished, this, &EvaluatePage::onEvalFinished);
+    connect(bridge_, &EngineBridge::jobStateChanged, this, &EvaluatePage::onJobState);
+  }
+  if (session_ != nullptr)
+    connect(session_, &ProjectSession::runsChanged, this, &EvaluatePage::refreshRuns);
+  refreshRuns();
+}
+
+void EvaluatePage::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  refreshRuns();  // a run may have finished (and written its report) since
+}
+
+void EvaluatePage::refreshRuns() {
+  QStringList runs = session_ != nullptr ? session_->runs() : QStringList();
+  std::reverse(runs.begin(), runs.end());  // newest first
+  const QString current = runDir_;
+  if (!current.isEmpty() && !runs.contains(current)) runs.prepend(current);
+  {
+    const QSignalBlocker block(runs_);
+    runs_->clear();
+    for (const QString& run : runs) {
+      QString error;
+      const auto summary = readRunSummary(run, &error);
+      const QString name = QFileInfo(run).fileName();
+      runs_->addItem(summary ? QStringLiteral("%1 — %2, %3")
+                                   .arg(name, methodText(summary->method), summary->status)
+                             : tr("%1 — cannot read").arg(name),
+                     run);
+      runs_->setItemData(runs_->count() - 1, run, Qt::ToolTipRole);
+    }
+    runs_->setCurrentIndex(current.isEmpty() ? 0 : std::max(0, runs_->findData(current)));
+  }
+  empty_->setVisible(runs_->count() == 0);
+  runs_->setEnabled(runs_->count() > 0);
+  chooseRun(runs_->currentIndex());
+}
+
+void EvaluatePage::setRun(const QString& runDir) {
+  runDir_ = QFileInfo(runDir).absoluteFilePath();
+  refreshRuns();
+}
+
+void EvaluatePage::chooseRun(int index) {
+  QString shownReport = report_ ? report_->file : QString();
+  runDir_ = index >= 0 ? runs_->itemData(index).toString() : QString();
+  if (QFileInfo(shownReport).absolutePath() != runDir_) shownReport.clear();  // another run's
+  summary_.reset();
+  report_.reset();
+  reportMd_.clear();
+  error_->setVisible(false);
+  content_->setVisible(false);
+  checkpoint_->clear();
+  saveMd_->setEnabled(false);
+  savePdf_->setEnabled(false);
+  again_->setEnabled(false);
+  if (runDir_.isEmpty()) {
+    fillReportChoice({});
+    return;
+  }
+  QString error;
+  summary_ = readRunSummary(runDir_, &error);
+  if (!summary_) {
+    fillReportChoice({});
+    showError(error);
+    return;
+  }
+  // The weights to evaluate: the final ones (a finished run), or a checkpoint.
+  if (summary_->hasReport) checkpoint_->addItem(tr("Final weights"), qint64{-1});
+  for (const qint64 step : checkpointSteps(runDir_)) {
+    checkpoint_->addItem(tr("Checkpoint at step %1").arg(step), step);
+  }
+  if (!summary_->hasReport && checkpoint_->count() > 0)
+    checkpoint_->setCurrentIndex(checkpoint_->count() - 1);
+  again_->setEnabled(job_ == 0 && checkpoint_->count() > 0);
+  // The same report file as before when the run is the same one, else the end of training.
+  fillReportChoice(shownReport);
+}
+
+void EvaluatePage::fillReportChoice(const QString& select, bool show) {
+  QStringList files = runDir_.isEmpty() ? QStringList() : reportFiles(runDir_);
+  if (!select.isEmpty() && !files.contains(select)) files << select;  // a job's, not yet read back
+  {
+    const QSignalBlocker block(reports_);
+    reports_->clear();
+    for (const QString& f : files) reports_->addItem(reportLabel(f), f);
+    reports_->setCurrentIndex(select.isEmpty() ? 0 : std::max(0, reports_->findData(select)));
+  }
+  reports_->setEnabled(!files.isEmpty());
+  if (!show) return;
+  if (!files.isEmpty()) {
+    showReportFile(reports_->currentData().toString());
+  } else if (summary_) {
+    content_->setVisible(true);
+    runInfo_->setText(
+        tr("<b>%1</b> has no report yet: it is still training, or it stopped before the end. "
+           "Evaluate it at one of its checkpoints with “Evaluate again”.")
+            .arg(summary_->name.toHtmlEscaped()));
+    test_->setRowCount(0);
+    testNote_->clear();
+    forgetting_->clear();
+    tasksTitle_->setVisible(false);
+    tasks_->setVisible(false);
+    matrixTitle_->setVisible(false);
+    matrix_->setVisible(false);
+    showCurves({});
+  }
+}
+
+void EvaluatePage::showReportFile(const QString& file) {
+  QString error;
+  auto report = readRunReport(file, &error);
+  if (!report) {
+    report_.reset();
+    content_->setVisible(false);
+    saveMd_->setEnabled(false);
+    savePdf_->setEnabled(false);
+    showError(error);
+    return;
+  }
+  reportMd_ = QFileInfo(file).absolutePath() + QLatin1Char('/') +
+              QFileInfo(file).completeBaseName() + QStringLiteral(".md");
+  error_->setVisible(false);
+  showReport(*report);
+}
+
+void EvaluatePage::showReport(const RunReport& r) {
+  report_ = r;
+  content_->setVisible(true);
+  saveMd_->setEnabled(QFileInfo::exists(reportMd_));
+  savePdf_->setEnabled(QFileInfo::exists(reportMd_));
+  // 1. The run in a line.
+  QString info;
+  if (summary_) {
+    info = tr("<b>%1</b> · %2 · %3")
+               .arg(summary_->name.toHtmlEscaped(), r.status.toHtmlEscaped(),
+                    summary_->settingsText().toHtmlEscaped());
+    if (std::isfinite(summary_->bestValLoss) &&
+        summary_->bestStep >= 0) {  // from training, not re-evaluation
+      info += tr(" · best validation loss %1 at step %2")
+                  .arg(figureText(summary_->bestValLoss))
+                  .arg(summary_->bestStep);
+    }
+  }
+  runInfo_->setText(info);
+  // 2. Base vs tuned on the test split.
+  struct Row {
+    QString name;
+    double base, tuned;
+    Better better;
+    int digits;
+  };
+  QVector<Row> rows;
+  if (r.testBase.present && r.testTuned.present) {
+    rows.push_back({tr("loss"), r.testBase.loss, r.testTuned.loss, Better::Lower, 3});
+    rows.push_back(
+        {tr("perplexity"), r.testBase.perplexity, r.testTuned.perplexity, Better::Lower, 2});
+  }
+  const auto& gb = r.generationBase;
+  const auto& gt = r.generationTuned;
+  if (gb.present && gt.present) {
+    rows.push_back({tr("exact match"), gb.exactMatch, gt.exactMatch, Better::Higher, 3});
+    rows.push_back({tr("token F1"), gb.tokenF1, gt.tokenF1, Better::Higher, 3});
+    rows.push_back({tr("ROUGE-L"), gb.rougeL, gt.rougeL, Better::Higher, 3});
+    rows.push_back({tr("BLEU"), gb.bleu, gt.bleu, Better::Higher, 3});
+    rows.push_back(
+        {tr("answer length (words)"), gb.meanAnswerWords, gt.meanAnswerWords, Better::Neither, 1});
+  }
+  test_->setRowCount(static_cast<int>(rows.size()));
+  QStringList names;
+  for (int i = 0; i < rows.size(); ++i) {
+    const Row& row = rows[i];
+    names << row.name;
+    test_->setItem(i, 0, numberItem(figureText(row.base, row.digits)));
+    test_->setItem(i, 1, numberItem(figureText(row.tuned, row.digits)));
+    test_->setItem(i, 2, changeItem(row.base, row.tuned, row.better, row.digits));
+  }
+  test_->setVerticalHeaderLabels(names);
+  test_->setVisible(!rows.isEmpty());
+  QString note;
+  if (rows.isEmpty()) {
+    note =
+        tr("No test split was measured (the data has no test share, or the run was cancelled "
+           "before it).");
+  } else {
+    note =
+        tr("Loss and perplexity over %1 test examples: lower is better.").arg(r.testTuned.examples);
+    if (gt.present) {
+      note += QLatin1Char(' ') +
+              tr("Answers generated greedily for %1 test prompts and scored against the references "
+                 "(average %2 words): higher is better.")
+                  .arg(gt.count)
+                  .arg(figureText(gt.meanReferenceWords, 1));
+    }
+  }
+  testNote_->setText(note);
+  // 3. Forgetting.
+  forgetting_->setText(forgettingSentence(r));
+  // 4. Per task, when there is more than one task.
+  const auto& taskLoss = r.testTuned.perTask;
+  tasks_->setRowCount(0);
+  if (taskLoss.size() > 1) {
+    tasks_->setRowCount(static_cast<int>(taskLoss.size()));
+    for (int i = 0; i < taskLoss.size(); ++i) {
+      double base = notANumber();
+      for (const auto& [task, loss] : r.testBase.perTask) {
+        if (task == taskLoss[i].first) base = loss;
+      }
+      tasks_->setItem(
+          i, 0,
+          new QTableWidgetItem(taskLoss[i].first.isEmpty() ? tr("(no task)") : taskLoss[i].first));
+      tasks_->setItem(i, 1, numberItem(figureText(base)));
+      tasks_->setItem(i, 2, numberItem(figureText(taskLoss[i].second)));
+      tasks_->setItem(i, 3, changeItem(base, taskLoss[i].second, Better::Lower, 3));
+    }
+  }
+  tasksTitle_->setVisible(taskLoss.size() > 1);
+  tasks_->setVisible(taskLoss.size() > 1);
+  // 5. The forgetting matrix of a sequential run.
+  const bool sequential = !r.forgettingAfter.isEmpty();
+  matrix_->clear();
+  matrix_->setColumnCount(static_cast<int>(r.forgettingStages.size()));
+  matrix_->setRowCount(sequential ? static_cast<int>(r.forgettingAfter.size()) + 1 : 0);
+  if (sequential) {
+    matrix_->setHorizontalHeaderLabels(r.forgettingStages);
+    QStringList rowNames{tr("before training")};
+    for (int i = 0; i < r.forgettingAfter.size(); ++i) {
+      rowNames << tr("after %1").arg(r.forgettingStages.value(i, QString::number(i + 1)));
+    }
+    matrix_->setVerticalHeaderLabels(rowNames);
+    for (int j = 0; j < r.forgettingBefore.size() && j < matrix_->columnCount(); ++j) {
+      matrix_->setItem(0, j, numberItem(figureText(r.forgettingBefore[j])));
+    }
+    for (int i = 0; i < r.forgettingAfter.size(); ++i) {
+      for (int j = 0; j < r.forgettingAfter[i].size() && j < matrix_->columnCount(); ++j) {
+        auto* item = numberItem(figureText(r.forgettingAfter[i][j]));
+        // An earlier stage's data, coloured against the row above: did this stage make it worse?
+        if (i > 0 && j < i) {
+          const auto* change = changeItem(r.forgettingAfter[i - 1].value(j, notANumber()),
+                                          r.forgettingAfter[i][j], Better::Lower, 3);
+          item->setForeground(change->foreground());
+          item->setToolTip(change->toolTip());
+          delete change;
+        }
+        matrix_->setItem(i + 1, j, item);
+      }
+    }
+  }
+  matrixTitle_->setVisible(sequential);
+  matrix_->setVisible(sequential);
+  // 6. The curves the run folder holds.
+  QStringList curves = r.curves;
+  if (curves.isEmpty()) {
+    for (const char* f : {"loss.png", "learning_rate.png", "grad_norm.png", "tasks.png"})
+      curves << QLatin1String(f);
+  }
+  showCurves(curves);
+}
+
+void EvaluatePage::showCurves(const QStringList& files) {
+  while (QLayoutItem* item = curvesLayout_->takeAt(0)) {
+    delete item->widget();
+    delete item;
+  }
+  curveCount_ = 0;
+  const QDir dir(runDir_);
+  for (const QString& f : files) {
+    const QPixmap picture(dir.filePath(f));
+    if (picture.isNull()) continue;
+    auto* label = new QLabel(curves_);
+    label->setObjectName(QStringLiteral("curve"));
+    label->setPixmap(picture.width() > 800 ? picture.scaledToWidth(800, Qt::SmoothTransformation)
+                                           : picture);
+    label->setToolTip(dir.filePath(f));
+    curvesLayout_->addWidget(label);
+    ++curveCount_;
+  }
+  if (curveCount_ == 0) {
+    auto* none = new QLabel(
+        tr("The run folder holds no curve images yet; they are drawn when a run ends."), curves_);
+    curvesLayout_->addWidget(none);
+  }
+}
+
+void EvaluatePage::showError(const QString& text) {
+  errorShown_ = true;
+  error_->setStyleSheet(QStringLiteral("color: #c0392b;"));
+  error_->setText(text);
+  error_->setVisible(!text.isEmpty());
+}
+
+QString EvaluatePage::reportMarkdownFile() const { return report_ ? reportMd_ : QString(); }
+
+quint64 EvaluatePage::evaluateAgain(qint64 step) {
+  if (bridge_ == nullptr || job_ != 0) return 0;
+  if (runDir_.isEmpty()) {
+    showError(tr("Choose a run first."));
+    return 0;
+  }
+  tb::EvalOptions options;
+  options.step = step;
+  const quint64 job = bridge_->evaluateRun(runDir_, options);
+  jobRun_ = runDir_;
+  log_->clear();
+  log_->appendPlainText(
+      step >= 0 ? tr("Evaluating %1 at the checkpoint of step %2…")
+                      .arg(QFileInfo(runDir_).fileName())
+                      .arg(step)
+                : tr("Evaluating %1 (final weights)…").arg(QFileInfo(runDir_).fileName()));
+  watchJob(job);
+  return job;
+}
+
+void EvaluatePage::watchJob(quint64 job) {
+  job_ = job;
+  log_->setVisible(true);
+  again_->setEnabled(false);
+  error_->setVisible(false);
+}
+
+void EvaluatePage::onLog(quint64 job, const QString& text) {
+  if (job == job_ && job != 0) log_->appendPlainText(text);
+}
+
+void EvaluatePage::onEvalFinished(quint64 job, const QString& reportMd, const QString& reportJson) {
+  if (job != job_ || job == 0) return;
+  job_ = 0;
+  if (!jobRun_.isEmpty() && jobRun_ != runDir_) setRun(jobRun_);  // the figures are that run's
+  jobRun_.clear();
+  again_->setEnabled(checkpoint_->count() > 0);
+  const QFileInfo md(reportMd);
+  const QString jsonFile =
+      md.absolutePath() + QLatin1Char('/') + md.completeBaseName() + QStringLiteral(".json");
+  QString error;
+  auto report = parseRunReport(reportJson.toUtf8(), tr("the evaluation's report"), &error);
+  if (!report) {
+    showError(error);
+    return;
+  }
+  report->file = jsonFile;
+  log_->appendPlainText(tr("Done: %1").arg(QDir::toNativeSeparators(reportMd)));
+  // The new report joins the choice; its figures are the ones the job handed over.
+  fillReportChoice(jsonFile, false);
+  reportMd_ = md.absoluteFilePath();
+  error_->setVisible(false);
+  showReport(*report);
+  Q_EMIT evaluated(runDir_);
+}
+
+void EvaluatePage::onJobState(quint64 job, const QString&, const QString& state,
+                              const QString& message) {
+  if (job != job_ || job == 0) return;
+  if (state != QLatin1String("failed") && state != QLatin1String("cancelled")) return;
+  job_ = 0;
+  jobRun_.clear();
+  again_->setEnabled(checkpoint_->count() > 0);
+  const QString text = state == QLatin1String("failed")
+                           ? tr("The evaluation failed: %1").arg(message)
+                           : tr("The evaluation was cancelled.");
+  log_->appendPlainText(text);
+  showError(text);
+}
+
+bool EvaluatePage::saveMarkdown(const QString& path, QString* error) {
+  const QString md = reportMarkdownFile();
+  if (md.isEmpty()) {
+    if (error != nullptr) *error = tr("There is no report to save: choose a run that has one.");
+    return false;
+  }
+  return writeReportMarkdown(md, path, error);
+}
+
+bool EvaluatePage::savePdf(const QString& path, QString* error) {
+  const QString md = reportMarkdownFile();
+  if (md.isEmpty()) {
+    if (error != nullptr) *error = tr("There is no report to save: choose a run that has one.");
+    return false;
+  }
+  return writeReportPdf(md, path, error);
+}
+
+void EvaluatePage::saveWithDialog(bool pdf) {
+  const QString folder =
+      session_ != nullptr && session_->isOpen() ? session_->folder() : QDir::homePath();
+  const QString name =
+      QFileInfo(runDir_).fileName() + QLatin1Char('-') + QFileInfo(reportMd_).completeBaseName();
+  const QString path = QFileDialog::getSaveFileName(
+      this, pdf ? tr("Save the report as PDF") : tr("Save the report as Markdown"),
+      QDir(folder).filePath(name + (pdf ? QStringLiteral(".pdf") : QStringLiteral(".md"))),
+      pdf ? tr("PDF (*.pdf)") : tr("Markdown (*.md)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!(pdf ? savePdf(path, &error) : saveMarkdown(path, &error))) {
+    showError(error);
+    return;
+  }
+  errorShown_ = false;
+  error_->setStyleSheet(QString());
+  error_->setText(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+  error_->setVisible(true);
+}
+
+QString EvaluatePage::metricText(const QString& metric, int column) const {
+  for (int i = 0; i < test_->rowCount(); ++i) {
+    const auto* header = test_->verticalHeaderItem(i);
+    if (header != nullptr && header->text() == metric && test_->item(i, column) != nullptr) {
+      return test_->item(i, column)->text();
+    }
+  }
+  return {};
+}
+
+QString EvaluatePage::forgettingText() const { return report_ ? forgetting_->text() : QString(); }
+
+QString EvaluatePage::errorText() const {
+  return errorShown_ && !error_->isHidden() ? error_->text() : QString();
+}
+
+QString EvaluatePage::logText() const { return log_->toPlainText(); }
+
+}  // namespace tbui

@@ -1,0 +1,274 @@
+// EstimatePanel (see estimate_panel.h).
+#include "ui/pages/setup/estimate_panel.h"
+
+#include <QLabel>
+#include <QPushButton>
+#include <QStringList>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "core/common/error.h"
+
+namespace tbui {
+namespace {
+
+QString bytes(std::uint64_t n) { return QString::fromStdString(tb::train::format_bytes(n)); }
+
+QString count(std::int64_t n) {
+  const double v = static_cast<double>(n);
+  if (n >= 1'000'000'000) return QStringLiteral("%1 B").arg(v / 1e9, 0, 'g', 3);
+  if (n >= 1'000'000) return QStringLiteral("%1 M").arg(v / 1e6, 0, 'g', 3);
+  if (n >= 10'000) return QStringLiteral("%1 k").arg(v / 1e3, 0, 'g', 3);
+  return QString::number(n);
+}
+
+constexpr const char* kGreen = "color:#1b7f1b;font-weight:bold";
+constexpr const char* kAmber = "color:#b26b00;font-weight:bold";
+constexpr const char* kRed = "color:#b22222;font-weight:bold";
+constexpr const char* kGrey = "color:#666666";
+
+}  // namespace
+
+QString formatDuration(double seconds) {
+  if (!(seconds > 0)) return QStringLiteral("0 s");
+  if (seconds < 10) return QStringLiteral("%1 s").arg(seconds, 0, 'g', 2);
+  if (seconds < 90) return QStringLiteral("%1 s").arg(std::lround(seconds));
+  if (seconds < 90 * 60) return QStringLiteral("%1 min").arg(std::lround(seconds / 60));
+  return QStringLiteral("%1 h").arg(seconds / 3600, 0, 'f', 1);
+}
+
+EstimatePanel::EstimatePanel(QWidget* parent)
+    : QGroupBox(tr("Memory and time"), parent), debounce_(new QTimer(this)) {
+  setObjectName(QStringLiteral("estimatePanel"));
+  auto* layout = new QVBoxLayout(this);
+  auto label = [this, layout](const char* name) {
+    auto* l = new QLabel(this);
+    l->setObjectName(QLatin1String(name));
+    l->setWordWrap(true);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(l);
+    return l;
+  };
+  total_ = label("estimateTotal");
+  breakdown_ = label("estimateBreakdown");
+  params_ = label("estimateParams");
+  time_ = label("estimateTime");
+  verdict_ = label("estimateVerdict");
+  suggestionsLayout_ = new QVBoxLayout;
+  layout->addLayout(suggestionsLayout_);
+  assumptions_ = label("estimateAssumptions");
+  assumptions_->setStyleSheet(QLatin1String(kGrey));
+  layout->addStretch(1);
+  setToolTip(
+      tr("An estimate from the model's shape and these settings, before anything runs. The "
+         "real peak can differ by some percent."));
+
+  debounce_->setSingleShot(true);
+  debounce_->setInterval(150);
+  connect(debounce_, &QTimer::timeout, this, &EstimatePanel::refresh);
+  refresh();
+}
+
+void EstimatePanel::setModelConfig(const tb::ModelConfig& config) {
+  model_ = config;
+  debounce_->start();
+}
+
+void EstimatePanel::setDevice(const tb::DeviceInfo& info) {
+  device_ = info;
+  debounce_->start();
+}
+
+void EstimatePanel::setTrainExamples(qint64 count) {
+  trainExamples_ = count;
+  debounce_->start();
+}
+
+void EstimatePanel::setTrainConfig(const tb::train::TrainConfig& config) {
+  config_ = config;
+  debounce_->start();
+}
+
+void EstimatePanel::refreshNow() { refresh(); }
+
+qint64 EstimatePanel::totalSteps(const tb::train::TrainConfig& c, qint64 examples) {
+  if (c.max_steps > 0) return c.max_steps;
+  if (examples < 0) return -1;
+  const qint64 perStep = std::max<qint64>(1, c.micro_batch) * std::max<qint64>(1, c.grad_accum);
+  const qint64 perEpoch = std::max<qint64>(1, (examples + perStep - 1) / perStep);
+  return perEpoch * std::max<qint64>(1, c.epochs);
+}
+
+EstimatePanel::Target EstimatePanel::target(const tb::train::TrainConfig& c) const {
+  Target t;
+  const QString device = QString::fromStdString(c.device);
+  int gpu = -1;  // the GPU index the run would use, -1 = the CPU
+  if (device == QLatin1String("auto")) {
+    if (device_ && device_->cuda_available && !device_->gpus.empty()) gpu = 0;
+  } else if (device.startsWith(QLatin1String("cuda"))) {
+    gpu = device.contains(QLatin1Char(':')) ? device.section(QLatin1Char(':'), 1).toInt() : 0;
+  }
+  if (gpu < 0) {
+    const std::int64_t free = tb::memory_free_bytes(false);
+    t.memoryBytes = free > 0 ? static_cast<quint64>(free) : 0;
+    t.where = tr("this computer's free memory (RAM)");
+    return t;
+  }
+  t.cuda = true;
+  t.where = tr("GPU %1").arg(gpu);
+  if (!device_) return t;  // not probed yet: no verdict
+  for (const tb::GpuInfo& g : device_->gpus) {
+    if (g.index != gpu) continue;
+    const std::int64_t free = g.free_memory_bytes >= 0 ? g.free_memory_bytes : g.total_memory_bytes;
+    t.memoryBytes = free > 0 ? static_cast<quint64>(free) : 0;
+    t.where = tr("GPU %1 (%2, %3 %4)")
+                  .arg(gpu)
+                  .arg(QString::fromStdString(g.name), bytes(t.memoryBytes),
+                       g.free_memory_bytes >= 0 ? tr("free") : tr("in all"));
+  }
+  return t;
+}
+
+tb::train::EstimateInput EstimatePanel::estimateInput(const tb::train::TrainConfig& c) const {
+  tb::train::EstimateInput in;
+  if (model_) in.model = *model_;
+  in.method = c.method;
+  in.precision = c.precision;
+  in.lora_rank = c.lora.rank;
+  in.lora_targets = c.lora.target_modules;
+  in.freeze_top_blocks = c.freeze.top_blocks;
+  in.freeze_train_lm_head = c.freeze.lm_head;
+  in.freeze_train_norms = c.freeze.norms;
+  in.freeze_train_embeddings = c.freeze.embeddings;
+  in.micro_batch = c.micro_batch;
+  in.seq_len = c.max_seq_len;
+  in.gradient_checkpointing = c.gradient_checkpointing;
+  in.grad_accum = c.grad_accum;
+  const Target t = target(c);
+  in.cuda = t.cuda;
+  in.device_memory_bytes = t.memoryBytes;
+  in.total_steps = std::max<qint64>(0, totalSteps(c, trainExamples_));
+  return in;
+}
+
+void EstimatePanel::clearSuggestions() {
+  for (QPushButton* b : suggestionButtons_) b->deleteLater();
+  suggestionButtons_.clear();
+}
+
+void EstimatePanel::refresh() {
+  debounce_->stop();
+  clearSuggestions();
+  estimate_.reset();
+  for (QLabel* l : {total_, breakdown_, params_, time_, verdict_, assumptions_}) l->clear();
+  total_->setStyleSheet(QString());
+  if (!model_) {
+    total_->setText(tr("Choose a model on the Model step to see the estimate"));
+    total_->setStyleSheet(QLatin1String(kGrey));
+    Q_EMIT estimateUpdated();
+    return;
+  }
+  const tb::train::EstimateInput in = estimateInput(config_);
+  try {
+    estimate_ = tb::train::estimate_training(in);
+  } catch (const tb::Error& e) {
+    total_->setText(tr("No estimate for these settings: %1").arg(QString::fromStdString(e.what())));
+    total_->setStyleSheet(QLatin1String(kRed));
+    Q_EMIT estimateUpdated();
+    return;
+  }
+  const tb::train::MemoryEstimate& e = *estimate_;
+  const Target where = target(config_);
+  // 1. The peak and its parts.
+  total_->setText(tr("<b>About %1</b> at the peak of a training step on %2")
+                      .arg(bytes(e.total_bytes), where.cuda ? tr("the GPU") : tr("the CPU")));
+  const std::uint64_t other = e.temporary_bytes + e.workspace_bytes;
+  breakdown_->setText(tr("Weights %1 · gradients %2 · optimizer %3 · activations %4 · logits %5 · "
+                         "temporaries and workspace %6")
+                          .arg(bytes(e.weights_bytes), bytes(e.gradient_bytes),
+                               bytes(e.optimizer_bytes), bytes(e.activation_bytes),
+                               bytes(e.logits_bytes), bytes(other)));
+  breakdown_->setToolTip(
+      tr("Weights: the model as loaded (and the adapter). Gradients: one number per "
+         "trained weight. Optimizer: AdamW's two running averages per trained weight. "
+         "Activations: what each layer keeps for the backward pass; grows with the "
+         "micro-batch and the sequence length. Logits: the scores over the vocabulary "
+         "for every token of the batch."));
+  const double share = e.total_params > 0 ? 100.0 * static_cast<double>(e.trainable_params) /
+                                                static_cast<double>(e.total_params)
+                                          : 0.0;
+  params_->setText(tr("Trains %1 of %2 parameters (%3 %)")
+                       .arg(count(e.trainable_params), count(e.total_params))
+                       .arg(share, 0, 'g', 2));
+  // 2. Time.
+  const qint64 steps = totalSteps(config_, trainExamples_);
+  QString time = tr("About %1 per optimizer step").arg(formatDuration(e.step_seconds));
+  if (steps > 0) {
+    time += steps == 1 ? tr("; 1 step") : tr("; %1 steps").arg(steps);
+    time += tr(" ≈ %1 in all").arg(formatDuration(e.total_seconds));
+    if (config_.max_steps <= 0 && config_.packing) time += tr(" (packing makes it fewer)");
+  } else {
+    time += tr(". Import data on the Data step to see the time in all.");
+  }
+  time_->setText(time);
+  // 3. The verdict and what would fit.
+  if (where.memoryBytes == 0) {
+    verdict_->setText(where.cuda && !device_
+                          ? tr("The GPU has not been detected yet: no verdict on whether it fits.")
+                          : tr("The free memory of %1 is unknown: no verdict on whether it fits.")
+                                .arg(where.where));
+    verdict_->setStyleSheet(QLatin1String(kGrey));
+  } else {
+    const double percent =
+        100.0 * static_cast<double>(e.total_bytes) / static_cast<double>(where.memoryBytes);
+    const QString pct = percent < 1 ? QStringLiteral("<1") : QString::number(std::lround(percent));
+    if (!e.fits) {
+      verdict_->setText(
+          tr("Does not fit: needs about %1 % of %2 (at most 90 % is safe).").arg(pct, where.where) +
+          (e.suggestions.empty() ? tr(" No single change found that fits: choose a smaller model.")
+                                 : tr(" Any one of these changes fits:")));
+      verdict_->setStyleSheet(QLatin1String(kRed));
+    } else if (e.tight) {
+      verdict_->setText(
+          tr("Tight: about %1 % of %2. Other programs using memory could make it fail; "
+             "these changes leave more room:")
+              .arg(pct, where.where));
+      verdict_->setStyleSheet(QLatin1String(kAmber));
+    } else {
+      verdict_->setText(tr("Fits: about %1 % of %2.").arg(pct, where.where));
+      verdict_->setStyleSheet(QLatin1String(kGreen));
+    }
+  }
+  int i = 0;
+  for (const tb::train::Suggestion& s : e.suggestions) {
+    const QString text = QString::fromStdString(s.text);
+    auto* b = new QPushButton(text, this);
+    b->setObjectName(QStringLiteral("suggestion%1").arg(i++));
+    b->setToolTip(tr("Change the settings this way"));
+    b->setStyleSheet(QStringLiteral("text-align:left;padding:3px 8px"));
+    connect(b, &QPushButton::clicked, this,
+            [this, input = s.input, text] { Q_EMIT suggestionChosen(input, text); });
+    suggestionsLayout_->addWidget(b);
+    suggestionButtons_.append(b);
+  }
+  assumptions_->setText(
+      tr("Assumes about %1 TFLOPS sustained on the %2; the real speed depends on the "
+         "hardware and what else runs.")
+          .arg(e.tflops, 0, 'g', 3)
+          .arg(where.cuda ? tr("GPU") : tr("CPU")));
+  Q_EMIT estimateUpdated();
+}
+
+QString EstimatePanel::text() const {
+  QStringList lines;
+  for (const QLabel* l : {total_, breakdown_, params_, time_, verdict_}) {
+    QString t = l->text();
+    t.remove(QStringLiteral("<b>")).remove(QStringLiteral("</b>"));
+    if (!t.isEmpty()) lines << t;
+  }
+  for (const QPushButton* b : suggestionButtons_) lines << QStringLiteral("• ") + b->text();
+  return lines.join(QLatin1Char('\n'));
+}
+
+}  // namespace tbui

@@ -1,0 +1,274 @@
+// SetupPage (see setup_page.h).
+#include "ui/pages/setup/setup_page.h"
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTabWidget>
+#include <QVBoxLayout>
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/train/detectors.h"
+#include "ui/bridge/engine_bridge.h"
+#include "ui/pages/setup/estimate_panel.h"
+#include "ui/pages/setup/sweep_panel.h"
+#include "ui/pages/setup/training_presets.h"
+#include "ui/project/project_session.h"
+
+namespace tbui {
+namespace {
+
+using tb::train::TrainConfig;
+using tb::train::TrainMethod;
+
+bool sameSettings(const TrainConfig& a, const TrainConfig& b) {
+  return nlohmann::json(a) == nlohmann::json(b);
+}
+
+QScrollArea* scrolled(QWidget* content, QWidget* parent) {
+  auto* area = new QScrollArea(parent);
+  area->setWidgetResizable(true);
+  area->setFrameShape(QFrame::NoFrame);
+  area->setWidget(content);
+  return area;
+}
+
+}  // namespace
+
+SetupPage::SetupPage(EngineBridge* bridge, ProjectSession* session, QWidget* parent)
+    : QWidget(parent), bridge_(bridge), session_(session), config_(session->project().training) {
+  setObjectName(QStringLiteral("setupPage"));
+  loading_ = true;  // building the widgets sets values: not the user's edits (showConfig ends it)
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(24, 18, 24, 12);
+  auto* title = new QLabel(
+      tr("<h2>Setup</h2>Choose how the model learns: which weights change, how fast "
+         "and for how long. Start from a preset; every setting explains itself when you "
+         "hover over it. The estimate on the right says whether the run fits this machine."),
+      this);
+  title->setWordWrap(true);
+  layout->addWidget(title);
+
+  auto* presets = new QHBoxLayout;
+  presets->addWidget(new QLabel(tr("Start from a preset:"), this));
+  for (const TrainingPreset& p : trainingPresets()) {
+    auto* b = new QPushButton(p.title, this);
+    b->setObjectName(QStringLiteral("preset") + p.title);
+    b->setToolTip(p.description);
+    connect(b, &QPushButton::clicked, this, [this, name = p.name] { applyPreset(name); });
+    presets->addWidget(b);
+  }
+  presetInfo_ = new QLabel(this);
+  presetInfo_->setWordWrap(true);
+  presets->addWidget(presetInfo_, 1);
+  layout->addLayout(presets);
+
+  note_ = new QLabel(this);
+  note_->setObjectName(QStringLiteral("setupNote"));
+  note_->setWordWrap(true);
+  note_->setStyleSheet(QStringLiteral("background:#eef4fb;color:#1f4e79;padding:4px"));
+  note_->hide();
+  layout->addWidget(note_);
+  error_ = new QLabel(this);
+  error_->setObjectName(QStringLiteral("setupError"));
+  error_->setWordWrap(true);
+  error_->setStyleSheet(QStringLiteral("color:#b22222;font-weight:bold"));
+  layout->addWidget(error_);
+
+  auto* columns = new QHBoxLayout;
+  tabs_ = new QTabWidget(this);
+  tabs_->setObjectName(QStringLiteral("setupTabs"));
+  tabs_->addTab(scrolled(buildBasics(), tabs_), tr("Basics"));
+  tabs_->addTab(scrolled(buildAdvanced(), tabs_), tr("Advanced"));
+  columns->addWidget(tabs_, 3);
+  auto* right = new QWidget(this);
+  auto* rightLayout = new QVBoxLayout(right);
+  rightLayout->setContentsMargins(0, 0, 0, 0);
+  estimate_ = new EstimatePanel(right);
+  sweep_ = new SweepPanel(bridge_, session_, right);
+  rightLayout->addWidget(estimate_);
+  rightLayout->addWidget(sweep_);
+  rightLayout->addStretch(1);
+  columns->addWidget(scrolled(right, this), 2);
+  layout->addLayout(columns, 1);
+
+  connect(estimate_, &EstimatePanel::suggestionChosen, this, &SetupPage::applySuggestion);
+  connect(sweep_, &SweepPanel::bestSettingsChosen, this, [this](const TrainConfig& c) {
+    setConfig(c);
+    setNote(tr("Using the sweep's best settings: learning rate %1, %2, micro-batch %3.")
+                .arg(c.learning_rate, 0, 'g', 3)
+                .arg(c.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(c.epochs))
+                .arg(c.micro_batch));
+  });
+  connect(session_, &ProjectSession::opened, this, [this] { onProjectChanged(true); });
+  connect(session_, &ProjectSession::changed, this, [this] { onProjectChanged(false); });
+  connect(bridge_, &EngineBridge::deviceProbed, this, &SetupPage::setDevice);
+  if (bridge_->device()) setDevice(*bridge_->device());
+  showConfig(config_);
+  estimate_->setTrainConfig(config_);
+}
+
+// ---- Settings in and out -----------------------------------------------------------------------
+
+void SetupPage::showConfig(const TrainConfig& config) {
+  loading_ = true;
+  for (const Binding& b : bindings_) b.show(config);
+  loading_ = false;
+  updateMethodOptions();
+}
+
+QString SetupPage::problemWith(const TrainConfig& config) const {
+  try {
+    config.validate();
+    tb::train::TrainingMonitor check(
+        config.detectors);  // its own ranges, checked when a run starts
+  } catch (const tb::Error& e) {
+    return QString::fromStdString(e.what());
+  }
+  return {};
+}
+
+void SetupPage::onEdited() {
+  if (loading_) return;
+  TrainConfig candidate = config_;
+  QString problem;
+  for (const Binding& b : bindings_) {
+    const QString why = b.read(candidate);
+    if (problem.isEmpty()) problem = why;
+  }
+  updateMethodOptions();
+  if (problem.isEmpty()) problem = problemWith(candidate);
+  error_->setText(problem);
+  if (problem.isEmpty()) store(candidate);
+}
+
+void SetupPage::store(const TrainConfig& config) {
+  config_ = config;
+  estimate_->setTrainConfig(config);
+  if (sameSettings(config, session_->project().training)) return;
+  storing_ = true;
+  session_->update([config](tb::Project& p) { p.training = config; });
+  storing_ = false;
+  sweep_->refreshCount();
+  Q_EMIT configChanged(config);
+}
+
+void SetupPage::setConfig(const TrainConfig& config) {
+  showConfig(config);
+  const QString problem = problemWith(config);
+  error_->setText(problem);
+  if (problem.isEmpty()) store(config);
+}
+
+void SetupPage::onProjectChanged(bool opened) {
+  if (storing_) return;
+  const TrainConfig& stored = session_->project().training;
+  // Another page changed something else: keep what the user is typing here.
+  if (!opened && sameSettings(stored, config_)) return;
+  config_ = stored;
+  showConfig(stored);
+  error_->clear();
+  if (opened) setNote({});
+  estimate_->setTrainConfig(stored);
+  sweep_->refreshCount();
+}
+
+void SetupPage::updateMethodOptions() {
+  const int id = method_->checkedId();
+  loraBox_->setVisible(id == static_cast<int>(TrainMethod::Lora));
+  freezeBox_->setVisible(id == static_cast<int>(TrainMethod::Freeze));
+}
+
+void SetupPage::setMethod(TrainMethod method) {
+  method_->button(static_cast<int>(method))->setChecked(true);
+}
+
+bool SetupPage::applyPreset(const QString& name) {
+  const TrainingPreset* preset = findTrainingPreset(name);
+  if (preset == nullptr) return false;
+  TrainConfig c = config_;
+  preset->apply(c);
+  setConfig(c);
+  presetInfo_->setText(preset->description);
+  setNote(tr("The %1 preset is applied; change any setting below.").arg(preset->title));
+  return true;
+}
+
+void SetupPage::applyLowerLearningRate() {
+  TrainConfig c = config_;
+  const double before = c.learning_rate;
+  c.learning_rate = before / 2;
+  setConfig(c);
+  setNote(tr("Learning rate halved to %1 (was %2) because the loss diverged. Start the run again "
+             "on the "
+             "Train step.")
+              .arg(c.learning_rate, 0, 'g', 3)
+              .arg(before, 0, 'g', 3));
+}
+
+void SetupPage::applySuggestion(const tb::train::EstimateInput& in, const QString& text) {
+  TrainConfig c = config_;
+  c.micro_batch = in.micro_batch;
+  c.grad_accum = in.grad_accum;
+  c.gradient_checkpointing = in.gradient_checkpointing;
+  c.max_seq_len = in.seq_len;
+  c.precision = in.precision;
+  c.method = in.method;
+  if (in.method == TrainMethod::Lora) c.lora.rank = in.lora_rank;
+  if (in.method == TrainMethod::Freeze) c.freeze.top_blocks = in.freeze_top_blocks;
+  setConfig(c);
+  setNote(tr("Applied: %1").arg(text));
+}
+
+void SetupPage::setNote(const QString& text) {
+  note_->setText(text);
+  note_->setVisible(!text.isEmpty());
+}
+
+// ---- Inputs from other steps -------------------------------------------------------------------
+
+void SetupPage::setModelConfig(const tb::ModelConfig& config) { estimate_->setModelConfig(config); }
+
+void SetupPage::setDevice(const tb::DeviceInfo& info) {
+  // One entry per further GPU ("cuda" is the first).
+  const bool wasLoading = loading_;
+  loading_ = true;
+  for (const tb::GpuInfo& gpu : info.gpus) {
+    if (gpu.index < 1) continue;
+    const QString value = QStringLiteral("cuda:%1").arg(gpu.index);
+    if (deviceCombo_->findData(value) < 0) {
+      deviceCombo_->addItem(tr("GPU %1 (%2)").arg(gpu.index).arg(QString::fromStdString(gpu.name)),
+                            value);
+    }
+  }
+  if (!info.gpus.empty()) {
+    deviceCombo_->setItemText(deviceCombo_->findData(QStringLiteral("cuda")),
+                              tr("GPU 0 (%1)").arg(QString::fromStdString(info.gpus.front().name)));
+  }
+  loading_ = wasLoading;
+  estimate_->setDevice(info);
+}
+
+void SetupPage::setTrainExamples(qint64 count) { estimate_->setTrainExamples(count); }
+
+void SetupPage::refreshEstimateNow() {
+  estimate_->setTrainConfig(config_);
+  estimate_->refreshNow();
+}
+
+QString SetupPage::estimateText() const { return estimate_->text(); }
+quint64 SetupPage::estimatedBytes() const { return estimate_->totalBytes(); }
+QString SetupPage::errorText() const { return error_->text(); }
+QString SetupPage::noteText() const { return note_->text(); }
+QList<QAbstractButton*> SetupPage::methodButtons() const {
+  return {method_->button(static_cast<int>(TrainMethod::Full)),
+          method_->button(static_cast<int>(TrainMethod::Lora)),
+          method_->button(static_cast<int>(TrainMethod::Freeze))};
+}
+
+}  // namespace tbui

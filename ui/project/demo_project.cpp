@@ -1,0 +1,53 @@
+// ensureDemoProject (see demo_project.h).
+#include "ui/project/demo_project.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <exception>
+
+#include "core/engine/locations.h"
+#include "core/engine/project.h"
+#include "ui/project/project_session.h"
+
+namespace tbui {
+
+QString ensureDemoProject(QString* error, const QString& where) {
+  const QString folder = !where.isEmpty() ? where
+                                          : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                                QStringLiteral("/projects/science-qa");
+  const QString file = folder + QStringLiteral("/science-qa.tbproj");
+  if (QFileInfo::exists(file)) return file;
+  try {
+    // 1. The shipped project, its data paths made absolute (they stay in the resources).
+    const auto source = tb::Locations::resources() / "demo" / "science-qa.tbproj";
+    tb::Project project = tb::load_project(source);
+    for (auto& d : project.data) {
+      d.path = project.resolve(d.path);
+      if (!d.test_path.empty()) d.test_path = project.resolve(d.test_path);
+    }
+    // 2. Saved in the user's folder: runs go beside it.
+    if (!QDir().mkpath(folder)) {
+      if (error != nullptr) *error = QObject::tr("Could not create %1").arg(folder);
+      return {};
+    }
+    project.file = file.toStdString();
+    tb::save_project(project);
+  } catch (const std::exception& e) {
+    if (error != nullptr) *error = QString::fromUtf8(e.what());
+    return {};
+  }
+  return file;
+}
+
+QString startupProject(const QStringList& args, QString* error) {
+  for (const QString& arg : args) {
+    if (arg.endsWith(QLatin1String(".tbproj"))) return QFileInfo(arg).absoluteFilePath();
+  }
+  for (const QString& file : ProjectSession::recentProjects()) {
+    if (QFileInfo::exists(file)) return file;
+  }
+  return ensureDemoProject(error);
+}
+
+}  // namespace tbui
