@@ -26,16 +26,7 @@
 #include "ui/pages/runs/runs_page.h"
 #include "ui/project/project_session.h"
 
-// QCustomPlot's header uses Qt's lower-case keywords (see histogram_view.cpp).
-#define signals Q_SIGNALS
-#define slots Q_SLOTS
-#define emit Q_EMIT
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef signals
-#undef slots
-#undef emit
-#undef foreach
+#include "ui/widgets/custom_plot.h"
 
 namespace {
 

@@ -20,15 +20,7 @@
 #include "ui/project/project_session.h"
 #include "ui/widgets/metric_chart.h"
 
-#define signals Q_SIGNALS
-#define slots Q_SLOTS
-#define emit Q_EMIT
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef signals
-#undef slots
-#undef emit
-#undef foreach
+#include "ui/widgets/custom_plot.h"
 
 namespace {
 

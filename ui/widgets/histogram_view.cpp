@@ -5,17 +5,7 @@
 
 #include <cmath>
 
-// QCustomPlot's header uses Qt's lower-case keywords, which tb_ui turns off (QT_NO_KEYWORDS):
-// they are lent to it for the include only.
-#define signals Q_SIGNALS
-#define slots Q_SLOTS
-#define emit Q_EMIT
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef signals
-#undef slots
-#undef emit
-#undef foreach
+#include "ui/widgets/custom_plot.h"
 
 namespace tbui {
 

@@ -206,25 +206,7 @@ void EvaluatePage::showEvent(QShowEvent* event) {
 }
 
 void EvaluatePage::refreshRuns() {
-  QStringList runs = session_ != nullptr ? session_->runs() : QStringList();
-  std::reverse(runs.begin(), runs.end());  // newest first
-  const QString current = runDir_;
-  if (!current.isEmpty() && !runs.contains(current)) runs.prepend(current);
-  {
-    const QSignalBlocker block(runs_);
-    runs_->clear();
-    for (const QString& run : runs) {
-      QString error;
-      const auto summary = readRunSummary(run, &error);
-      const QString name = QFileInfo(run).fileName();
-      runs_->addItem(summary ? QStringLiteral("%1 — %2, %3")
-                                   .arg(name, methodText(summary->method), summary->status)
-                             : tr("%1 — cannot read").arg(name),
-                     run);
-      runs_->setItemData(runs_->count() - 1, run, Qt::ToolTipRole);
-    }
-    runs_->setCurrentIndex(current.isEmpty() ? 0 : std::max(0, runs_->findData(current)));
-  }
+  fillRunChoices(runs_, session_ != nullptr ? session_->runs() : QStringList(), runDir_);
   empty_->setVisible(runs_->count() == 0);
   runs_->setEnabled(runs_->count() > 0);
   chooseRun(runs_->currentIndex());

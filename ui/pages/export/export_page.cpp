@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDir>
+#include <QSignalBlocker>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileDialog>
@@ -250,23 +251,7 @@ void ExportPage::showEvent(QShowEvent* event) {
 }
 
 void ExportPage::refreshRuns() {
-  QStringList runs = session_ != nullptr ? session_->runs() : QStringList();
-  std::reverse(runs.begin(), runs.end());  // newest first
-  const QString current = runDir_;
-  if (!current.isEmpty() && !runs.contains(current)) runs.prepend(current);
-  {
-    const QSignalBlocker block(runs_);
-    runs_->clear();
-    for (const QString& run : runs) {
-      const auto summary = readRunSummary(run);
-      const QString name = QFileInfo(run).fileName();
-      runs_->addItem(summary ? QStringLiteral("%1 — %2, %3")
-                                   .arg(name, methodText(summary->method), summary->status)
-                             : tr("%1 — cannot read").arg(name),
-                     run);
-    }
-    runs_->setCurrentIndex(current.isEmpty() ? 0 : std::max(0, runs_->findData(current)));
-  }
+  fillRunChoices(runs_, session_ != nullptr ? session_->runs() : QStringList(), runDir_);
   empty_->setVisible(runs_->count() == 0);
   chooseRun(runs_->currentIndex());
 }
@@ -387,6 +372,14 @@ quint64 ExportPage::exportTo(const QString& runDir, const QString& out, bool ada
                     .arg(QDir::toNativeSeparators(QFileInfo(target).absolutePath())),
                 true);
     return 0;
+  }
+  // The form shows what is being written, also when called from code.
+  {
+    const QSignalBlocker blockKind(kind_);
+    (adapter ? adapter_ : merged_)->setChecked(true);
+    if (!adapter) dtype_->setCurrentText(dtype);
+    const QSignalBlocker blockFolder(folder_);
+    folder_->setText(QDir::toNativeSeparators(target));
   }
   tb::ExportRunOptions options;
   options.step = step;

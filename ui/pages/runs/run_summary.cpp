@@ -1,10 +1,12 @@
 // Reading run folders (see run_summary.h).
 #include "ui/pages/runs/run_summary.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSignalBlocker>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -459,6 +461,22 @@ QStringList reportFiles(const QString& runDir) {
   std::sort(steps.begin(), steps.end());
   for (const auto& [step, file] : steps) out << file;
   return out;
+}
+
+void fillRunChoices(QComboBox* box, QStringList runs, const QString& current) {
+  std::reverse(runs.begin(), runs.end());  // newest first
+  if (!current.isEmpty() && !runs.contains(current)) runs.prepend(current);
+  const QSignalBlocker block(box);
+  box->clear();
+  for (const QString& run : runs) {
+    const auto summary = readRunSummary(run);
+    const QString name = QFileInfo(run).fileName();
+    box->addItem(summary ? QStringLiteral("%1 — %2, %3").arg(name, methodText(summary->method), summary->status)
+                         : QObject::tr("%1 — cannot read").arg(name),
+                 run);
+    box->setItemData(box->count() - 1, run, Qt::ToolTipRole);
+  }
+  box->setCurrentIndex(current.isEmpty() ? 0 : std::max(0, box->findData(current)));
 }
 
 }  // namespace tbui

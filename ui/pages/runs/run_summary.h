@@ -11,6 +11,8 @@
 #include <QVector>
 #include <optional>
 
+class QComboBox;
+
 namespace tbui {
 
 // Loss on a set of examples (report.json's "test"/"probe" base or tuned). NaN = not measured.
@@ -108,5 +110,10 @@ double notANumber();
 QString forgettingSentence(const RunReport& report);
 // A report file for people: "At the end of training", "Evaluated again at step 20".
 QString reportLabel(const QString& file);
+
+// Fills a run chooser: `runs` (oldest first, as the project lists them) newest first, each as
+// "name — method, status" with the folder as item data and tooltip; `current` chosen (added when
+// it is not among them), else the newest. Signals of `box` are blocked while it fills.
+void fillRunChoices(QComboBox* box, QStringList runs, const QString& current);
 
 }  // namespace tbui
