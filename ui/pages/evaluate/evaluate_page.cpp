@@ -112,7 +112,12 @@ EvaluatePage::EvaluatePage(EngineBridge* bridge, ProjectSession* session, QWidge
       tr("Measure base and tuned on the test split again (the data must be unchanged)"));
   againRow->addWidget(new QLabel(tr("Weights"), this));
   againRow->addWidget(checkpoint_);
+  cancel_ = new QPushButton(tr("Cancel"), this);
+  cancel_->setObjectName(QStringLiteral("cancelEvaluation"));
+  cancel_->setToolTip(tr("Stop the evaluation; the figures shown stay as they were"));
+  cancel_->hide();
   againRow->addWidget(again_);
+  againRow->addWidget(cancel_);
   againRow->addStretch(1);
   layout->addLayout(againRow);
   log_ = new QPlainTextEdit(this);
@@ -185,6 +190,9 @@ EvaluatePage::EvaluatePage(EngineBridge* bridge, ProjectSession* session, QWidge
   connect(runs_, &QComboBox::currentIndexChanged, this, &EvaluatePage::chooseRun);
   connect(reports_, &QComboBox::currentIndexChanged, this, [this](int index) {
     if (index >= 0) showReportFile(reports_->itemData(index).toString());
+  });
+  connect(cancel_, &QPushButton::clicked, this, [this] {
+    if (job_ != 0 && bridge_ != nullptr) bridge_->cancelJob(job_);
   });
   connect(again_, &QPushButton::clicked, this,
           [this] { evaluateAgain(checkpoint_->currentData().toLongLong()); });
@@ -491,6 +499,7 @@ void EvaluatePage::watchJob(quint64 job) {
   job_ = job;
   log_->setVisible(true);
   again_->setEnabled(false);
+  cancel_->setVisible(job != 0);
   error_->setVisible(false);
 }
 
@@ -501,6 +510,7 @@ void EvaluatePage::onLog(quint64 job, const QString& text) {
 void EvaluatePage::onEvalFinished(quint64 job, const QString& reportMd, const QString& reportJson) {
   if (job != job_ || job == 0) return;
   job_ = 0;
+  cancel_->hide();
   if (!jobRun_.isEmpty() && jobRun_ != runDir_) setRun(jobRun_);  // the figures are that run's
   jobRun_.clear();
   again_->setEnabled(checkpoint_->count() > 0);
@@ -526,8 +536,16 @@ void EvaluatePage::onEvalFinished(quint64 job, const QString& reportMd, const QS
 void EvaluatePage::onJobState(quint64 job, const QString&, const QString& state,
                               const QString& message) {
   if (job != job_ || job == 0) return;
-  if (state != QLatin1String("failed") && state != QLatin1String("cancelled")) return;
+  if (state == QLatin1String("running")) return;
+  if (state == QLatin1String("finished")) {  // ended without figures (stopped): nothing changes
+    job_ = 0;
+    jobRun_.clear();
+    cancel_->hide();
+    again_->setEnabled(checkpoint_->count() > 0);
+    return;
+  }
   job_ = 0;
+  cancel_->hide();
   jobRun_.clear();
   again_->setEnabled(checkpoint_->count() > 0);
   const QString text = state == QLatin1String("failed")

@@ -103,6 +103,7 @@ class EvaluatePage : public QWidget {
   QVBoxLayout* curvesLayout_;
   QComboBox* checkpoint_;
   QPushButton* again_;
+  QPushButton* cancel_;
   QPlainTextEdit* log_;
   QPushButton* saveMd_;
   QPushButton* savePdf_;
