@@ -211,7 +211,7 @@ ExportPage::ExportPage(EngineBridge* bridge, ProjectSession* session, QWidget* p
   snippet_->setObjectName(QStringLiteral("exportSnippet"));
   snippet_->setReadOnly(true);
   snippet_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-  snippet_->setMaximumHeight(120);
+  snippet_->setMaximumHeight(150);
   resultLayout->addWidget(snippet_);
   layout->addWidget(result_);
   layout->addStretch(1);
@@ -380,6 +380,7 @@ quint64 ExportPage::exportTo(const QString& runDir, const QString& out, bool ada
     if (!adapter) dtype_->setCurrentText(dtype);
     const QSignalBlocker blockFolder(folder_);
     folder_->setText(QDir::toNativeSeparators(target));
+    folderEdited_ = true;  // kept when the run list refreshes
   }
   tb::ExportRunOptions options;
   options.step = step;
@@ -456,6 +457,7 @@ void ExportPage::showResult(const QString& folder, const QString& message) {
   }
   snippet_->setPlainText(
       pythonSnippet(QDir::toNativeSeparators(folder), summary_ ? summary_->model : QString()));
+  snippet_->moveCursor(QTextCursor::Start);
   result_->setVisible(true);
 }
 
