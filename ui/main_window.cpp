@@ -10,6 +10,7 @@
 #include <QMenuBar>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 #include "ui/about_dialog.h"
 #include "ui/bridge/engine_bridge.h"
@@ -29,6 +30,7 @@
 #include "ui/project/project_session.h"
 #include "ui/widgets/demo_model_status_label.h"
 #include "ui/widgets/device_status_label.h"
+#include "ui/widgets/welcome_panel.h"
 
 namespace tbui {
 
@@ -69,8 +71,17 @@ MainWindow::MainWindow(EngineBridge* bridge, ProjectSession* session, QWidget* p
     item->setSizeHint(QSize(0, 36));
     pages_->addWidget(byStep[i]);
   }
+  auto* right = new QVBoxLayout;
+  right->setContentsMargins(0, 0, 0, 0);
+  right->setSpacing(0);
+  if (!WelcomePanel::dismissedBefore()) {
+    auto* welcome = new WelcomePanel(central);
+    connect(welcome, &WelcomePanel::startRequested, this, [this] { showStep(QStringLiteral("model")); });
+    right->addWidget(welcome);
+  }
+  right->addWidget(pages_, 1);
   layout->addWidget(navigation_);
-  layout->addWidget(pages_, 1);
+  layout->addLayout(right, 1);
   setCentralWidget(central);
   connect(navigation_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
   navigation_->setCurrentRow(0);
@@ -135,15 +146,18 @@ void MainWindow::buildMenus() {
   open->setShortcut(QKeySequence::Open);
   recent_ = fileMenu->addMenu(tr("Open &recent"));
   connect(recent_, &QMenu::aboutToShow, this, &MainWindow::fillRecent);
-  fileMenu->addAction(tr("Open the &demo project"), this, [this] {
-    QString error;
-    const QString file = ensureDemoProject(&error);
-    if (file.isEmpty()) {
-      statusBar()->showMessage(error);
-    } else {
-      openProjectFile(file);
-    }
-  });
+  QMenu* demos = fileMenu->addMenu(tr("Open a &demo project"));
+  for (const QString& name : demoProjects()) {
+    demos->addAction(name, this, [this, name] {
+      QString error;
+      const QString file = ensureDemoProject(&error, {}, name);
+      if (file.isEmpty()) {
+        statusBar()->showMessage(error);
+      } else {
+        openProjectFile(file);
+      }
+    });
+  }
   QAction* save = fileMenu->addAction(tr("&Save"), this, [this] {
     QString error;
     if (session_->saveNow(&error)) statusBar()->showMessage(tr("Saved %1").arg(session_->file()), 3000);

@@ -190,11 +190,11 @@ const std::vector<PromptTemplate>& template_presets() {
       {"translation", "Translate text from one language into another.",
        "You are a careful translator.",
        "Translate from {{source_language}} into {{target_language}}:\n\n{{text}}", "{{translation}}"},
-      {"review_rating", "Read a customer review and give its star rating.",
+      {"review_rating", "Read a customer review and give its star rating (and a one-line reason, when the data has one).",
        "",
        "Rate this product review from 1 to 5 stars.{{#product}}\nProduct: {{product}}{{/product}}\n\nReview: "
        "{{review}}",
-       "{{rating}}"},
+       "{{rating}}{{#reason}}\nReason: {{reason}}{{/reason}}"},
       {"product_description", "Write a product description from its attributes, in the brand's voice.",
        "You write product descriptions for {{brand}}.{{#voice}} Voice: {{voice}}.{{/voice}}",
        "Write a product description.\nName: {{name}}\nAttributes: {{attributes}}", "{{description}}"},

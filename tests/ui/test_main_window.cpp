@@ -7,6 +7,7 @@
 #include <QStatusBar>
 #include <QSignalSpy>
 #include <QPushButton>
+#include <QSettings>
 #include <QTest>
 #include <QTextBrowser>
 
@@ -24,6 +25,7 @@
 #include "ui/pages/template/template_page.h"
 #include "ui/pages/train/train_page.h"
 #include "ui/pages/wizard_steps.h"
+#include "ui/widgets/welcome_panel.h"
 
 class TestMainWindow : public QObject {
   Q_OBJECT
@@ -99,6 +101,31 @@ class TestMainWindow : public QObject {
             device->text().startsWith(QStringLiteral("CUDA")));
     auto* demo = window.statusBar()->findChild<QLabel*>(QStringLiteral("demoModelStatus"));
     QVERIFY(demo && demo->text().startsWith(QStringLiteral("Demo model")));
+  }
+
+  void welcomeShowsUntilDismissed() {
+    QSettings().remove(QStringLiteral("welcome/dismissed"));
+    tbui::EngineBridge bridge;
+    {
+      tbui::MainWindow window(&bridge);
+      window.resize(1440, 900);
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      auto* welcome = window.findChild<tbui::WelcomePanel*>();
+      QVERIFY(welcome && welcome->isVisible());
+      auto* text = welcome->findChild<QLabel*>(QStringLiteral("welcomeText"));
+      QVERIFY(text && text->text().contains(QStringLiteral("demo project")));
+      window.showStep(3);
+      QTest::mouseClick(welcome->findChild<QPushButton*>(QStringLiteral("welcomeStart")), Qt::LeftButton);
+      QCOMPARE(window.currentStep(), 0);
+      QTest::mouseClick(welcome->findChild<QPushButton*>(QStringLiteral("welcomeDismiss")), Qt::LeftButton);
+      QVERIFY(!welcome->isVisible());
+    }
+    // It stays dismissed in the next window (and the next start).
+    tbui::MainWindow again(&bridge);
+    again.show();
+    QVERIFY(again.findChild<tbui::WelcomePanel*>() == nullptr);
+    QSettings().remove(QStringLiteral("welcome/dismissed"));
   }
 
   void aboutShowsVersions() {

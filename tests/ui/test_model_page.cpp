@@ -94,6 +94,13 @@ class TestModelPage : public QObject {
     QCOMPARE(again.runs().front(), QFileInfo(dir.filePath(QStringLiteral("proj/runs/r1"))).absoluteFilePath());
     QCOMPARE(again.project().votes.size(), std::size_t{1});
     QCOMPARE(QString::fromStdString(again.project().votes.front().choice), QStringLiteral("tuned"));
+    // A run that ends after another project was opened is recorded in its own project's file.
+    const QString other = dir.filePath(QStringLiteral("other/o.tbproj"));
+    QVERIFY(again.create(other, tb::Project{}));
+    QVERIFY(again.addRunTo(file, dir.filePath(QStringLiteral("proj/runs/r2")), &error));
+    QVERIFY(again.project().runs.empty());
+    QCOMPARE(tb::load_project(file.toStdString()).runs.size(), std::size_t{2});
+    QVERIFY(again.open(file, &error));
     // A broken file is refused with its name; the open project stays.
     const QString broken = dir.filePath(QStringLiteral("broken.tbproj"));
     QFile b(broken);

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QImage>
 #include <QSaveFile>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -28,12 +29,16 @@
 #include "ui/project/demo_project.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/metric_chart.h"
+#include "ui/widgets/welcome_panel.h"
 
 class TestScreenshots : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
-  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().remove(QStringLiteral("welcome/dismissed"));  // a first start: the welcome shows
+  }
 
   void demoRunThroughEveryStep() {
     QTemporaryDir dir;
@@ -65,6 +70,9 @@ class TestScreenshots : public QObject {
     QVERIFY(wait.waitUntil([&] { return !answered.isEmpty(); }, 120000));
     QVERIFY(!model->answerText().isEmpty());
     shoot(window, QStringLiteral("model"), QStringLiteral("model-page.png"));
+    auto* welcome = window.findChild<tbui::WelcomePanel*>();
+    QVERIFY(welcome != nullptr);  // on the first start, above the pages
+    welcome->dismiss();
     shoot(window, QStringLiteral("data"), QStringLiteral("data-page-demo.png"));
 
     // 2. Template and Setup.

@@ -12,15 +12,26 @@
 
 namespace tbui {
 
-QString ensureDemoProject(QString* error, const QString& where) {
+QStringList demoProjects() {
+  const QDir dir(QString::fromStdString((tb::Locations::resources() / "demo").string()));
+  QStringList names;
+  for (const QFileInfo& f : dir.entryInfoList({QStringLiteral("*.tbproj")}, QDir::Files, QDir::Name)) {
+    names << f.completeBaseName();
+  }
+  // The first start's project first.
+  if (names.removeOne(QString::fromLatin1(kDefaultDemo))) names.prepend(QString::fromLatin1(kDefaultDemo));
+  return names;
+}
+
+QString ensureDemoProject(QString* error, const QString& where, const QString& name) {
   const QString folder = !where.isEmpty() ? where
                                           : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-                                                QStringLiteral("/projects/science-qa");
-  const QString file = folder + QStringLiteral("/science-qa.tbproj");
+                                                QStringLiteral("/projects/") + name;
+  const QString file = folder + QLatin1Char('/') + name + QStringLiteral(".tbproj");
   if (QFileInfo::exists(file)) return file;
   try {
     // 1. The shipped project, its data paths made absolute (they stay in the resources).
-    const auto source = tb::Locations::resources() / "demo" / "science-qa.tbproj";
+    const auto source = tb::Locations::resources() / "demo" / (name.toStdString() + ".tbproj");
     tb::Project project = tb::load_project(source);
     for (auto& d : project.data) {
       d.path = project.resolve(d.path);

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QTimer>
+#include <algorithm>
 #include <exception>
 
 namespace tbui {
@@ -112,6 +113,26 @@ void ProjectSession::addRun(const QString& runDir) {
   }
   update([&](tb::Project& p) { p.runs.push_back(stored.toStdString()); });
   Q_EMIT runsChanged();
+}
+
+bool ProjectSession::addRunTo(const QString& projectFile, const QString& runDir, QString* error) {
+  if (isOpen() && QFileInfo(projectFile).absoluteFilePath() == file()) {
+    addRun(runDir);
+    return true;
+  }
+  try {
+    tb::Project other = tb::load_project(projectFile.toStdString());
+    const QString relative = QDir(QFileInfo(projectFile).absolutePath()).relativeFilePath(runDir);
+    const QString stored = relative.startsWith(QLatin1String("..")) ? QFileInfo(runDir).absoluteFilePath() : relative;
+    if (std::find(other.runs.begin(), other.runs.end(), stored.toStdString()) == other.runs.end()) {
+      other.runs.push_back(stored.toStdString());
+      tb::save_project(other);
+    }
+  } catch (const std::exception& e) {
+    if (error != nullptr) *error = QString::fromUtf8(e.what());
+    return false;
+  }
+  return true;
 }
 
 void ProjectSession::addVote(const tb::Vote& vote) {

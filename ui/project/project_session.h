@@ -43,6 +43,10 @@ class ProjectSession : public QObject {
   // Run folders of the project, absolute, oldest first.
   QStringList runs() const;
   void addRun(const QString& runDir);
+  // A run started from the project at `projectFile` ended: recorded there, also when another
+  // project has been opened since (that file is then updated on disk). False with `error` set
+  // when that file cannot be read or written.
+  bool addRunTo(const QString& projectFile, const QString& runDir, QString* error = nullptr);
   void addVote(const tb::Vote& vote);
 
   static QStringList recentProjects();

@@ -292,6 +292,7 @@ quint64 TrainPage::start(qint64 maxSteps) {
 void TrainPage::watchJob(quint64 job) {
   resetRun();
   job_ = job;
+  startedFile_ = session_->isOpen() ? session_->file() : QString();
   setRunning(job != 0);
   status_->setText(tr("Starting — the data is read and the model loaded first."));
   appendLog(tr("Training started (job %1).").arg(job));
@@ -603,7 +604,12 @@ void TrainPage::onFinished(quint64 job, const QString& runDir, const QString& st
   finished_ = true;
   runDir_ = runDir;
   setRunning(false);
-  if (!runDir.isEmpty() && session_->isOpen()) session_->addRun(runDir);
+  if (!runDir.isEmpty() && !startedFile_.isEmpty()) {
+    QString why;
+    if (!session_->addRunTo(startedFile_, runDir, &why)) {
+      showError(tr("The run could not be recorded in %1: %2").arg(startedFile_, why));
+    }
+  }
   const QString text = finalStatus(status, report);
   status_->setText(text);
   appendLog(text);

@@ -128,6 +128,7 @@ class TrainPage : public QWidget {
   EngineBridge* bridge_;
   ProjectSession* session_;
   quint64 job_ = 0;
+  QString startedFile_;  // the project the running job was started from
   bool running_ = false;
   bool finished_ = false;  // trainFinished arrived for job_
   QString runDir_;
