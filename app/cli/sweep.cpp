@@ -58,7 +58,7 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
     auto prepared = prepare_run(project, setup);
     const std::filesystem::path dir =
         !a->out.empty() ? std::filesystem::path(a->out)
-                        : prepared.spec.run_dir.parent_path() / ("sweep-" + prepared.spec.run_dir.filename().string());
+                        : train::default_sweep_dir(prepared.spec.run_dir);
     std::atomic<bool> cancel{false};
     train::RunControl control;
     control.cancel = &cancel;
@@ -69,12 +69,7 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
           if (g_sweep_interrupted.load()) cancel = true;
         },
         [](const train::SweepTrial& t, std::size_t done, std::size_t total) {
-          std::cout << "trial " << done << "/" << total << ": lr " << t.point.learning_rate << ", epochs " << t.point.epochs
-                    << ", rank " << t.point.rank << ", micro-batch " << t.point.micro_batch << " -> "
-                    << (t.error.empty() ? (std::isfinite(t.best_val_loss) ? "best validation loss " + std::to_string(t.best_val_loss)
-                                                                          : std::string(train::to_string(t.status)))
-                                        : "failed: " + t.error)
-                    << " (" << static_cast<int>(t.seconds) << " s)\n";
+          std::cout << train::describe_trial(t, done, total) << "\n";
         });
     std::signal(SIGINT, SIG_DFL);
     std::cout << "\nleaderboard: " << (dir / "leaderboard.md").string() << "\n";

@@ -1,9 +1,6 @@
 // The engine's worker thread and job queue (see engine.h).
 #include "core/engine/engine.h"
 
-#include <cmath>
-#include <sstream>
-
 #include "core/common/error.h"
 #include "core/engine/device.h"
 #include "core/engine/locations.h"
@@ -139,24 +136,13 @@ JobId Engine::submit_sweep_job(Project project, train::SweepSpace space, train::
     RunSetupOptions setup;
     setup.log = [&ctx](const std::string& line) { ctx.log(line); };
     const auto prepared = prepare_run(project, setup);
-    const std::filesystem::path dir =
-        prepared.spec.run_dir.parent_path() / ("sweep-" + prepared.spec.run_dir.filename().string());
+    const std::filesystem::path dir = train::default_sweep_dir(prepared.spec.run_dir);
     train::RunControl control;
     control.cancel = &ctx.cancel_flag();
     const auto result = train::run_sweep(
         prepared.spec, space, options, dir, control, {},
         [&ctx](const train::SweepTrial& t, std::size_t done, std::size_t total) {
-          std::ostringstream line;
-          line << "trial " << done << "/" << total << ": learning rate " << t.point.learning_rate << ", epochs "
-               << t.point.epochs << ", rank " << t.point.rank << ", micro-batch " << t.point.micro_batch << " -> ";
-          if (!t.error.empty()) {
-            line << "failed: " << t.error;
-          } else if (std::isfinite(t.best_val_loss)) {
-            line << "best validation loss " << t.best_val_loss;
-          } else {
-            line << train::to_string(t.status);
-          }
-          ctx.log(line.str());
+          ctx.log(train::describe_trial(t, done, total));
         });
     ctx.emit(SweepFinished{ctx.id(), dir.string(), train::sweep_json(result)});
   });

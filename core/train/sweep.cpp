@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <sstream>
 
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
@@ -158,6 +159,25 @@ nlohmann::json sweep_json(const SweepResult& r) {
   if (r.best_config) best = *r.best_config;
   return {{"format", "tunebench-sweep"}, {"version", 1}, {"cancelled", r.cancelled}, {"leaderboard", trials},
           {"best", best}};
+}
+
+std::string describe_trial(const SweepTrial& t, std::size_t done, std::size_t total) {
+  std::ostringstream line;
+  line << "trial " << done << "/" << total << ": lr " << t.point.learning_rate << ", epochs " << t.point.epochs
+       << ", rank " << t.point.rank << ", micro-batch " << t.point.micro_batch << " -> ";
+  if (!t.error.empty()) {
+    line << "failed: " << t.error;
+  } else if (std::isfinite(t.best_val_loss)) {
+    line << "best validation loss " << t.best_val_loss;
+  } else {
+    line << to_string(t.status);
+  }
+  line << " (" << static_cast<int>(t.seconds) << " s)";
+  return line.str();
+}
+
+std::filesystem::path default_sweep_dir(const std::filesystem::path& run_dir) {
+  return run_dir.parent_path() / ("sweep-" + run_dir.filename().string());
 }
 
 }  // namespace tb::train

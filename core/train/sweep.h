@@ -57,4 +57,10 @@ SweepResult run_sweep(const RunSpec& base, const SweepSpace& space, const SweepO
 
 nlohmann::json sweep_json(const SweepResult& result);
 
+// One line on a finished trial for progress logs: "trial 2/4: lr 0.0003, epochs 1, rank 8,
+// micro-batch 4 -> best validation loss 2.61 (41 s)".
+std::string describe_trial(const SweepTrial& trial, std::size_t done, std::size_t total);
+// Where a sweep goes when no folder is given: beside the run folder a run would get, "sweep-<name>".
+std::filesystem::path default_sweep_dir(const std::filesystem::path& run_dir);
+
 }  // namespace tb::train

@@ -42,7 +42,7 @@ d = sys.argv[1]
 steps = [json.loads(l) for l in open(os.path.join(d, "metrics.jsonl")) if '"type":"step"' in l.replace(" ", "")] if os.path.exists(os.path.join(d, "metrics.jsonl")) else []
 r = json.load(open(os.path.join(d, "report.json"))) if os.path.exists(os.path.join(d, "report.json")) else {}
 tps = sorted(s.get("tokens_per_s", 0) for s in steps[len(steps)//2:]) or [0]
-mem = max([s.get("device_memory_bytes", 0) for s in steps] or [0])
+mem = max([s.get("memory_bytes", 0) for s in steps] or [0])
 test = r.get("test", {})
 print(f"{r.get('status','?')}|{len(steps)} steps|loss {steps[0]['loss']:.3f}->{steps[-1]['loss']:.3f}|{tps[len(tps)//2]:.0f} tok/s|{mem/1e9:.2f} GB" if steps else "no metrics")
 PY
