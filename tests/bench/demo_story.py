@@ -98,8 +98,10 @@ def main():
     rate_ok = rate_t >= rate_b + RATING_GOAL
 
     def probe(r):
-        p = r.get("probe", {})
-        return (f"{p['base']['perplexity']:.2f} → {p['tuned']['perplexity']:.2f}" if "base" in p else "not measured")
+        p = r.get("probe") or {}
+        if not p.get("base") or not p.get("tuned"):
+            return "not measured"
+        return f"{p['base']['perplexity']:.2f} → {p['tuned']['perplexity']:.2f}"
 
     def steps(r):
         return sum(s["steps"] for s in r["stages"])
