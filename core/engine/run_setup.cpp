@@ -224,25 +224,13 @@ PreparedRun prepare_run(const Project& project, const RunSetupOptions& options) 
   const std::int64_t free = free_now > 0 ? free_now + held : -1;
   for (std::size_t k = 0; k < spec.stages.size(); ++k) {
     const auto& c = spec.stages[k].config;
-    train::EstimateInput in;
-    in.model = spec.model->config();
-    in.method = c.method;
-    in.precision = c.precision;
-    in.lora_rank = c.lora.rank;
-    in.lora_targets = c.lora.target_modules;
-    in.freeze_top_blocks = c.freeze.top_blocks;
-    in.freeze_train_lm_head = c.freeze.lm_head;
-    in.freeze_train_norms = c.freeze.norms;
-    in.freeze_train_embeddings = c.freeze.embeddings;
-    in.micro_batch = c.micro_batch;
+    train::EstimateInput in = train::estimate_input(spec.model->config(), c);
     std::int64_t longest = 8;
     for (const auto& e : spec.stages[k].train.examples) longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(e.ids.size()));
     in.seq_len = c.packing ? c.max_seq_len : std::min(c.max_seq_len, longest);
-    in.gradient_checkpointing = c.gradient_checkpointing;
     in.cuda = cuda;
     in.device_memory_bytes = free > 0 ? static_cast<std::uint64_t>(free) : 0;
     in.total_steps = train::count_total_steps(c, spec.stages[k].train, spec.stages[k].task_weights);
-    in.grad_accum = c.grad_accum;
     auto estimate = train::estimate_training(in);
     if (options.log) options.log("estimate" + (spec.stages[k].name.empty() ? std::string() : " (" + spec.stages[k].name + ")") + ": " + estimate.summary);
     if (!estimate.fits && !options.ignore_memory_estimate) {

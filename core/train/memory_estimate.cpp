@@ -724,4 +724,22 @@ MemoryEstimate estimate_training(const EstimateInput& input) {
   return e;
 }
 
+EstimateInput estimate_input(const ModelConfig& model, const TrainConfig& c) {
+  EstimateInput in;
+  in.model = model;
+  in.method = c.method;
+  in.precision = c.precision;
+  in.lora_rank = c.lora.rank;
+  in.lora_targets = c.lora.target_modules;
+  in.freeze_top_blocks = c.freeze.top_blocks;
+  in.freeze_train_lm_head = c.freeze.lm_head;
+  in.freeze_train_norms = c.freeze.norms;
+  in.freeze_train_embeddings = c.freeze.embeddings;
+  in.micro_batch = c.micro_batch;
+  in.seq_len = c.max_seq_len;
+  in.gradient_checkpointing = c.gradient_checkpointing;
+  in.grad_accum = c.grad_accum;
+  return in;
+}
+
 }  // namespace tb::train

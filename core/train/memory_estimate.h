@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/model/model_config.h"
+#include "core/train/train_config.h"
 #include "core/train/train_method.h"
 
 namespace tb::train {
@@ -98,6 +99,11 @@ struct MemoryEstimate {
   std::string summary;  // "~1.9 GB (weights 540 MB, ...); ~0.8 s/step, ~7 min in all; fits in 8 GB"
   std::vector<Suggestion> suggestions;  // when it does not fit or is tight; smallest change first
 };
+
+// The estimate's input for a run of `config` on `model`: method, precision, LoRA and freeze
+// settings, micro-batch, sequence length (max_seq_len), gradient checkpointing and accumulation.
+// The device, the step count and a shorter real sequence length are the caller's to fill in.
+EstimateInput estimate_input(const ModelConfig& model, const TrainConfig& config);
 
 // Throws tb::Error naming the field for input that cannot describe a run (micro_batch, seq_len,
 // grad_accum, total_steps, device_tflops, lora_rank, lora_targets, freeze_top_blocks, or the

@@ -1,5 +1,6 @@
 // Saving a run's report as Markdown or PDF (see report_document.h).
 #include "ui/pages/evaluate/report_document.h"
+#include "ui/pages/runs/run_summary.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -42,20 +43,6 @@ bool localRelative(const QString& link) {
   return !link.split(QRegularExpression(QStringLiteral("[/\\\\]"))).contains(QStringLiteral(".."));
 }
 
-std::optional<QByteArray> readFile(const QString& file, QString* error) {
-  QFile in(file);
-  if (!in.exists()) {
-    fail(error, QObject::tr("%1 is missing.").arg(QDir::toNativeSeparators(file)));
-    return std::nullopt;
-  }
-  if (!in.open(QIODevice::ReadOnly)) {
-    fail(error,
-         QObject::tr("Cannot read %1: %2.").arg(QDir::toNativeSeparators(file), in.errorString()));
-    return std::nullopt;
-  }
-  return in.readAll();
-}
-
 bool writeAtomic(const QString& path, const QByteArray& bytes, QString* error) {
   QSaveFile out(path);
   if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit()) {
@@ -86,7 +73,7 @@ QStringList markdownImages(const QString& markdown) {
 }
 
 bool writeReportMarkdown(const QString& markdownFile, const QString& path, QString* error) {
-  const auto bytes = readFile(markdownFile, error);
+  const auto bytes = readRunFile(markdownFile, error);
   if (!bytes) return false;
   QString markdown = QString::fromUtf8(*bytes);
   const QDir source = QFileInfo(markdownFile).absoluteDir();
@@ -102,7 +89,7 @@ bool writeReportMarkdown(const QString& markdownFile, const QString& path, QStri
   const bool inPlace = source.absolutePath() == targetDir.absolutePath();
   for (const QString& image : markdownImages(markdown)) {
     if (inPlace || !source.exists(image)) continue;
-    const auto data = readFile(source.filePath(image), error);
+    const auto data = readRunFile(source.filePath(image), error);
     if (!data) return false;
     const QString copy = targetDir.filePath(chartsName + QLatin1Char('/') + image);
     if (!QDir().mkpath(QFileInfo(copy).absolutePath())) {
@@ -162,7 +149,7 @@ std::unique_ptr<QTextDocument> reportDocument(const QString& markdown, const QSt
 }
 
 bool writeReportPdf(const QString& markdownFile, const QString& path, QString* error) {
-  const auto bytes = readFile(markdownFile, error);
+  const auto bytes = readRunFile(markdownFile, error);
   if (!bytes) return false;
   const auto doc =
       reportDocument(QString::fromUtf8(*bytes), QFileInfo(markdownFile).absolutePath());

@@ -294,7 +294,7 @@ std::optional<RunReport> parseRunReport(const QByteArray& bytes, const QString& 
   return r;
 }
 
-std::optional<RunReport> readRunReport(const QString& file, QString* error) {
+std::optional<QByteArray> readRunFile(const QString& file, QString* error) {
   QFile in(file);
   if (!in.exists()) {
     fail(error, QObject::tr("%1 is missing.").arg(QDir::toNativeSeparators(file)));
@@ -305,7 +305,13 @@ std::optional<RunReport> readRunReport(const QString& file, QString* error) {
          QObject::tr("Cannot read %1: %2.").arg(QDir::toNativeSeparators(file), in.errorString()));
     return std::nullopt;
   }
-  auto report = parseRunReport(in.readAll(), QDir::toNativeSeparators(file), error);
+  return in.readAll();
+}
+
+std::optional<RunReport> readRunReport(const QString& file, QString* error) {
+  const auto bytes = readRunFile(file, error);
+  if (!bytes) return std::nullopt;
+  auto report = parseRunReport(*bytes, QDir::toNativeSeparators(file), error);
   if (report) report->file = QFileInfo(file).absoluteFilePath();
   return report;
 }

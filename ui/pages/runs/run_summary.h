@@ -85,6 +85,10 @@ struct RunCurves {
 
 // Reads run.json and, when present, report.json. nullopt with `error` naming the file when the
 // folder holds no run or a file is damaged (a half-written report.json is an error, not a crash).
+// A file of a run folder read whole; nullopt with `error` naming the file when it is missing or
+// unreadable.
+std::optional<QByteArray> readRunFile(const QString& file, QString* error = nullptr);
+
 std::optional<RunSummary> readRunSummary(const QString& runDir, QString* error = nullptr);
 // A report file's figures; `source` names it in errors.
 std::optional<RunReport> parseRunReport(const QByteArray& json, const QString& source,

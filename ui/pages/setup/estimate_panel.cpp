@@ -131,20 +131,7 @@ EstimatePanel::Target EstimatePanel::target(const tb::train::TrainConfig& c) con
 }
 
 tb::train::EstimateInput EstimatePanel::estimateInput(const tb::train::TrainConfig& c) const {
-  tb::train::EstimateInput in;
-  if (model_) in.model = *model_;
-  in.method = c.method;
-  in.precision = c.precision;
-  in.lora_rank = c.lora.rank;
-  in.lora_targets = c.lora.target_modules;
-  in.freeze_top_blocks = c.freeze.top_blocks;
-  in.freeze_train_lm_head = c.freeze.lm_head;
-  in.freeze_train_norms = c.freeze.norms;
-  in.freeze_train_embeddings = c.freeze.embeddings;
-  in.micro_batch = c.micro_batch;
-  in.seq_len = c.max_seq_len;
-  in.gradient_checkpointing = c.gradient_checkpointing;
-  in.grad_accum = c.grad_accum;
+  tb::train::EstimateInput in = tb::train::estimate_input(model_ ? *model_ : tb::ModelConfig{}, c);
   const Target t = target(c);
   in.cuda = t.cuda;
   in.device_memory_bytes = t.memoryBytes;
