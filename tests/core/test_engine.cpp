@@ -12,53 +12,13 @@
 
 #include "core/common/error.h"
 #include "core/engine/engine.h"
+#include "tests/core/engine_recorder.h"
 
 namespace {
 
 using namespace std::chrono_literals;
 
-// Collects events from the worker; waits for a job's final state.
-class Recorder {
- public:
-  tb::EventSink sink() {
-    return [this](const tb::Event& e) {
-      std::lock_guard lock(mutex_);
-      events_.push_back(e);
-      threads_.push_back(std::this_thread::get_id());
-      changed_.notify_all();
-    };
-  }
-  tb::JobStateChanged wait_end(tb::JobId job) {
-    std::unique_lock lock(mutex_);
-    tb::JobStateChanged out;
-    const bool ok = changed_.wait_for(lock, 30s, [&] {
-      for (const auto& e : events_) {
-        const auto* s = std::get_if<tb::JobStateChanged>(&e);
-        if (s != nullptr && s->job == job && s->state != tb::JobState::Running) {
-          out = *s;
-          return true;
-        }
-      }
-      return false;
-    });
-    EXPECT_TRUE(ok) << "job " << job << " did not end";
-    return out;
-  }
-  std::vector<tb::Event> events() {
-    std::lock_guard lock(mutex_);
-    return events_;
-  }
-  std::vector<std::thread::id> threads() {
-    std::lock_guard lock(mutex_);
-    return threads_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<tb::Event> events_;
-  std::vector<std::thread::id> threads_;
-};
+using Recorder = tb::test::EventRecorder;
 
 TEST(Engine, RunsJobsInOrderOnOneWorkerThread) {
   Recorder rec;

@@ -16,6 +16,7 @@
 #include "core/engine/run_eval.h"
 #include "core/model/generation.h"
 #include "core/train/training_session.h"
+#include "tests/core/engine_recorder.h"
 
 namespace {
 
@@ -23,47 +24,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 const fs::path kTiny = fs::path(TB_PARITY_OUT) / "transformer" / "llama_gqa";
 
-class Recorder {
- public:
-  tb::EventSink sink() {
-    return [this](const tb::Event& e) {
-      std::lock_guard lock(mutex_);
-      events_.push_back(e);
-      changed_.notify_all();
-    };
-  }
-  // Waits for the job's end; returns its final state.
-  tb::JobStateChanged wait_end(tb::JobId job) {
-    std::unique_lock lock(mutex_);
-    tb::JobStateChanged out;
-    const bool ok = changed_.wait_for(lock, 120s, [&] {
-      for (const auto& e : events_) {
-        const auto* s = std::get_if<tb::JobStateChanged>(&e);
-        if (s != nullptr && s->job == job && s->state != tb::JobState::Running) {
-          out = *s;
-          return true;
-        }
-      }
-      return false;
-    });
-    EXPECT_TRUE(ok) << "job " << job << " did not end";
-    return out;
-  }
-  template <typename T>
-  std::vector<T> of(tb::JobId job) {
-    std::lock_guard lock(mutex_);
-    std::vector<T> out;
-    for (const auto& e : events_) {
-      if (const auto* x = std::get_if<T>(&e); x != nullptr && x->job == job) out.push_back(*x);
-    }
-    return out;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<tb::Event> events_;
-};
+using Recorder = tb::test::EventRecorder;
 
 // A project on the tiny model: 40 prompt/completion pairs, LoRA, a few steps.
 tb::Project tiny_project(const fs::path& dir) {
