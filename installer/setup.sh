@@ -26,6 +26,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev libqt6svg6 libqcustomplot-dev libsentencepiece-dev nlohmann-json3-dev
   libpcre2-dev libcli11-dev libgtest-dev libicu-dev
+  clang libclang-rt-dev
   xvfb xauth fonts-dejavu-core
   python3-venv
 )

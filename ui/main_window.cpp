@@ -121,6 +121,9 @@ MainWindow::MainWindow(EngineBridge* bridge, ProjectSession* session, QWidget* p
   connect(session_, &ProjectSession::saveFailed, this, [this](const QString& message) {
     statusBar()->showMessage(tr("The project could not be saved: %1").arg(message));
   });
+  connect(session_, &ProjectSession::recovered, this, [this](const QString& message) {
+    statusBar()->showMessage(message);
+  });
   statusBar()->addPermanentWidget(new DemoModelStatusLabel(statusBar()));
   statusBar()->addPermanentWidget(new DeviceStatusLabel(bridge_, statusBar()));
   showTitle();

@@ -2,6 +2,7 @@
 #include "app/cli/project_options.h"
 
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 namespace tb::cli {
 
@@ -18,6 +19,9 @@ void add_project_options(CLI::App& cmd, ProjectArgs& a) {
   cmd.add_option("--precision", a.overrides.precision, "fp32 or bf16")->check(CLI::IsMember({"fp32", "bf16"}));
   cmd.add_option("--schedule", a.overrides.schedule, "constant, linear or cosine")->check(CLI::IsMember({"constant", "linear", "cosine"}));
   cmd.add_option("--device", a.overrides.device, "auto, cpu, cuda or cuda:N");
+  cmd.add_option("--on-checkpoint-error", a.overrides.on_checkpoint_error,
+                 "When a checkpoint cannot be written (a full disk): stop (resume later) or continue")
+      ->check(CLI::IsMember({"stop", "continue"}));
   cmd.add_option("--lr", a.overrides.lr, "Peak learning rate");
   cmd.add_option("--weight-decay", a.overrides.weight_decay, "AdamW weight decay");
   cmd.add_option("--max-grad-norm", a.overrides.max_grad_norm, "Gradient clipping (0 = off)");
@@ -41,6 +45,10 @@ void add_project_options(CLI::App& cmd, ProjectArgs& a) {
   cmd.add_flag("--gradient-checkpointing", a.overrides.checkpointing, "Recompute activations in the backward pass (less memory)");
 }
 
-Project build_project(const ProjectArgs& a) { return project_with_overrides(a.project, a.overrides); }
+Project build_project(const ProjectArgs& a) {
+  Project p = project_with_overrides(a.project, a.overrides);
+  if (!p.load_notice.empty()) std::cerr << "tunebench-cli: note: " << p.load_notice << "\n";
+  return p;
+}
 
 }  // namespace tb::cli

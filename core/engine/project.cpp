@@ -4,8 +4,10 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <string_view>
 
 #include "core/common/error.h"
+#include "core/engine/locations.h"
 #include "core/io/atomic_file.h"
 #include "core/io/json_file.h"
 
@@ -41,6 +43,11 @@ T get(const nlohmann::json& j, const char* key, T fallback, const std::string& f
   }
 }
 
+// Paths inside a project may not silently leave it (see path_problem).
+void check_path(const std::string& path, const std::string& file, const std::string& field) {
+  if (const auto problem = path_problem(path)) throw Error(*problem, {file, 0, field});
+}
+
 data::StratifyBy stratify_from(const std::string& s, const std::string& file, const std::string& where) {
   if (s == "none" || s.empty()) return data::StratifyBy::None;
   if (s == "label") return data::StratifyBy::Label;
@@ -54,9 +61,31 @@ const char* stratify_name(data::StratifyBy s) {
 
 }  // namespace
 
+std::optional<std::string> path_problem(const std::string& path) {
+  // 1. "tunebench:..." names a file among Tunebench's own resources (sample data, probes).
+  fs::path relative(path);
+  const bool resource = path.rfind(kResourcePrefix, 0) == 0;
+  if (resource) relative = path.substr(std::string_view(kResourcePrefix).size());
+  else if (relative.is_absolute()) return std::nullopt;  // written out in full: the user chose it
+  // 2. A relative path must stay below its folder once "." and ".." are folded.
+  const fs::path folded = relative.lexically_normal();
+  if (relative.is_absolute() || (!folded.empty() && *folded.begin() == "..")) {
+    return resource ? path + " leaves Tunebench's resources folder; a tunebench: path names a file inside it"
+                    : path + " leaves the project's folder; write the file's full path if it really lives "
+                             "elsewhere, or move it into the project's folder";
+  }
+  return std::nullopt;
+}
+
 fs::path Project::resolve(const fs::path& p) const {
-  if (p.empty() || p.is_absolute()) return p;
-  return file.parent_path() / p;
+  const std::string text = p.string();
+  if (text.empty()) return p;
+  if (const auto problem = path_problem(text)) throw Error(*problem, {file.string()});
+  if (text.rfind(kResourcePrefix, 0) == 0) {
+    return (Locations::resources() / text.substr(std::string_view(kResourcePrefix).size())).lexically_normal();
+  }
+  if (p.is_absolute()) return p;
+  return (file.parent_path() / p).lexically_normal();
 }
 
 train::TrainConfig Project::stage_config(const StageDef& stage) const {
@@ -100,6 +129,9 @@ Project project_from_json(const nlohmann::json& j, const fs::path& file) {
       s.shape = get<std::string>(d, "shape", "", f, w);
       s.prompt_template = get<std::string>(d, "template", "", f, w);
       s.test_path = get<std::string>(d, "test_path", "", f, w);
+      check_path(s.path.string(), f, w + "path");
+      check_path(s.test_path.string(), f, w + "test_path");
+      check_path(s.prompt_template, f, w + "template");
       s.weight = get<double>(d, "weight", 0.0, f, w);
       if (s.weight < 0) throw Error("a mixing weight cannot be negative", {f, 0, w + "weight"});
       if (d.contains("split")) {
@@ -144,6 +176,10 @@ Project project_from_json(const nlohmann::json& j, const fs::path& file) {
   p.generation_examples = get<std::int64_t>(j, "generation_examples", 20, f, "");
   p.generation_max_tokens = get<std::int64_t>(j, "generation_max_tokens", 128, f, "");
   p.runs = get<std::vector<std::string>>(j, "runs", {}, f, "");
+  if (p.model != "demo") check_path(p.model, f, "model");
+  if (p.probe != "default" && p.probe != "none") check_path(p.probe, f, "probe");
+  check_path(p.runs_dir.string(), f, "runs_dir");
+  for (std::size_t i = 0; i < p.runs.size(); ++i) check_path(p.runs[i], f, "runs[" + std::to_string(i) + "]");
   if (j.contains("votes")) {
     if (!j["votes"].is_array()) throw Error("\"votes\" must be a list", {f, 0, "votes"});
     for (std::size_t i = 0; i < j["votes"].size(); ++i) {
@@ -153,6 +189,7 @@ Project project_from_json(const nlohmann::json& j, const fs::path& file) {
       check_keys(v, {"run", "prompt", "base", "tuned", "choice", "time"}, f, w);
       Vote vote;
       vote.run = get<std::string>(v, "run", "", f, w);
+      check_path(vote.run, f, w + "run");
       vote.prompt = get<std::string>(v, "prompt", "", f, w);
       vote.base = get<std::string>(v, "base", "", f, w);
       vote.tuned = get<std::string>(v, "tuned", "", f, w);
@@ -168,7 +205,37 @@ Project project_from_json(const nlohmann::json& j, const fs::path& file) {
 }
 
 Project load_project(const fs::path& file) {
-  return project_from_json(read_json_file(file, "a Tunebench project (.tbproj)"), file);
+  constexpr const char* kWhat = "a Tunebench project (.tbproj)";
+  nlohmann::json json;
+  try {
+    json = read_json_file(file, kWhat);
+  } catch (const FormatError& damaged) {
+    // 1. Not JSON at all (cut short by a crash, overwritten with junk): open the backup that
+    //    every save keeps. A file that is JSON but wrong keeps its precise error instead.
+    const fs::path backup = file.string() + ".bak";
+    if (!fs::exists(backup)) throw;
+    Project p;
+    try {
+      p = project_from_json(read_json_file(backup, kWhat), file);
+    } catch (const Error& also) {
+      throw Error(format_error(damaged.message(), damaged.where()) + "; its backup cannot be used either: " +
+                      format_error(also.message(), also.where()),
+                  {file.string()});
+    }
+    // 2. Keep the damaged file for inspection under a name not taken, then put the backup in its place.
+    fs::path kept = file.string() + ".damaged";
+    for (int n = 2; fs::exists(kept); ++n) kept = file.string() + ".damaged-" + std::to_string(n);
+    std::error_code ec;
+    fs::rename(file, kept, ec);
+    if (ec) throw IoError("the project is damaged and cannot be set aside: " + ec.message(), {file.string()});
+    std::ifstream in(backup, std::ios::binary);
+    write_file_atomic(file, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+    p.load_notice = file.filename().string() + " was damaged (" + damaged.message() +
+                    "), so its backup was opened: changes after the last save but one are missing. The damaged "
+                    "file is kept as " + kept.filename().string() + ".";
+    return p;
+  }
+  return project_from_json(json, file);
 }
 
 nlohmann::json project_to_json(const Project& p) {

@@ -2,7 +2,10 @@
 // and split, the training settings, sequential stages, the forgetting probe, where runs go and
 // the runs made so far. `tunebench-cli train` takes one, and the GUI saves one. Loading is
 // strict (unknown keys are errors naming them); saving is atomic and keeps the previous
-// version as <file>.bak. Relative paths resolve against the project file's folder.
+// version as <file>.bak; a file that is no longer JSON (cut short, overwritten) opens from that
+// backup with a notice. Relative paths resolve against the project file's folder and may not
+// leave it; "tunebench:datasets/x.jsonl" names a file in Tunebench's resources; a path written
+// out in full is taken as the user wrote it.
 #pragma once
 
 #include <filesystem>
@@ -18,6 +21,10 @@
 namespace tb {
 
 inline constexpr int kProjectVersion = 1;
+inline constexpr const char* kResourcePrefix = "tunebench:";  // a path among Tunebench's resources
+
+// Why a path from a project file is refused (a relative one that leaves its folder), or nothing.
+std::optional<std::string> path_problem(const std::string& path);
 
 struct DataSource {
   std::string task;                    // the task of every example ("" = the file's task column)
@@ -57,8 +64,10 @@ struct Project {
   std::int64_t generation_max_tokens = 128;
   std::vector<std::string> runs;       // run folders made so far, oldest first
   std::vector<Vote> votes;             // blind comparisons judged so far
+  std::string load_notice;             // not saved: set when a damaged file was opened from its backup
 
-  // A path from the file, resolved against the project's folder.
+  // A path from the file, resolved against the project's folder (or the resources for
+  // "tunebench:"); throws tb::Error for one that leaves the folder.
   std::filesystem::path resolve(const std::filesystem::path& p) const;
   // The training settings of a stage: the project's, with the stage's overrides applied.
   train::TrainConfig stage_config(const StageDef& stage) const;

@@ -51,6 +51,7 @@ Project project_with_overrides(const fs::path& project_file, const ProjectOverri
   if (a.precision) t["precision"] = *a.precision;
   if (a.schedule) t["schedule"] = *a.schedule;
   if (a.device) t["device"] = *a.device;
+  if (a.on_checkpoint_error) t["on_checkpoint_error"] = *a.on_checkpoint_error;
   if (a.lr) t["learning_rate"] = *a.lr;
   if (a.weight_decay) t["weight_decay"] = *a.weight_decay;
   if (a.max_grad_norm) t["max_grad_norm"] = *a.max_grad_norm;

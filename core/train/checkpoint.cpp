@@ -72,6 +72,9 @@ void write_checkpoint(const fs::path& folder, const std::function<void(const fs:
     if (fs::exists(folder)) fs::remove_all(folder);
     fs::rename(temp, folder);
     sync_folder(parent);
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(temp, ec);
+    throw IoError(std::string("cannot put the checkpoint in place: ") + e.code().message(), {folder.string()});
   } catch (...) {
     fs::remove_all(temp, ec);
     throw;
@@ -135,6 +138,19 @@ std::vector<CheckpointEntry> list_checkpoints(const fs::path& root, std::vector<
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.step < b.step; });
   return out;
+}
+
+std::int64_t remove_unsealed_temporaries(const fs::path& root) {
+  std::error_code ec;
+  std::int64_t removed = 0;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(".step-", 0) == 0 && name.find(".tmp-") != std::string::npos && entry.is_directory(ec)) {
+      fs::remove_all(entry.path(), ec);
+      if (!ec) ++removed;
+    }
+  }
+  return removed;
 }
 
 void prune_checkpoints(const fs::path& root, std::int64_t keep_last, std::int64_t keep_step) {

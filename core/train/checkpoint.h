@@ -42,4 +42,8 @@ std::filesystem::path checkpoint_folder(const std::filesystem::path& root, std::
 // temporaries are left alone for inspection.
 void prune_checkpoints(const std::filesystem::path& root, std::int64_t keep_last, std::int64_t keep_step);
 
+// Removes the temporary folders (".step-N.tmp-PID") that a killed process never sealed, and
+// returns how many. Only for a run no other process is writing: called when resuming it.
+std::int64_t remove_unsealed_temporaries(const std::filesystem::path& root);
+
 }  // namespace tb::train

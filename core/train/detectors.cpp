@@ -81,6 +81,8 @@ const char* to_string(WarningKind kind) {
       return "underfitting";
     case WarningKind::Divergence:
       return "divergence";
+    case WarningKind::Checkpoint:
+      return "checkpoint";
   }
   return "?";
 }

@@ -14,9 +14,10 @@
 
 namespace tb::train {
 
-enum class WarningKind { Overfitting, Underfitting, Divergence };
+// Checkpoint: a checkpoint could not be written (a full disk) and the run went on (by policy).
+enum class WarningKind { Overfitting, Underfitting, Divergence, Checkpoint };
 
-// "overfitting", "underfitting", "divergence".
+// "overfitting", "underfitting", "divergence", "checkpoint".
 const char* to_string(WarningKind kind);
 
 struct TrainingWarning {

@@ -98,6 +98,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
       {"sample_max_tokens", c.sample_max_tokens},
       {"save_every", c.save_every},
       {"keep_last", c.keep_last},
+      {"on_checkpoint_error", c.stop_on_checkpoint_error ? "stop" : "continue"},
       {"detectors", {{"overfit_rising_evals", c.detectors.overfit_rising_evals},
                      {"overfit_gap", c.detectors.overfit_gap},
                      {"underfit_window", c.detectors.underfit_window},
@@ -167,6 +168,12 @@ TrainConfig train_config_from_json(const nlohmann::json& j, const std::string& s
   read(j, "sample_max_tokens", c.sample_max_tokens, source, seen);
   read(j, "save_every", c.save_every, source, seen);
   read(j, "keep_last", c.keep_last, source, seen);
+  std::string on_checkpoint_error = c.stop_on_checkpoint_error ? "stop" : "continue";
+  read(j, "on_checkpoint_error", on_checkpoint_error, source, seen);
+  if (on_checkpoint_error != "stop" && on_checkpoint_error != "continue") {
+    throw Error("use stop or continue", {source, 0, "on_checkpoint_error"});
+  }
+  c.stop_on_checkpoint_error = on_checkpoint_error == "stop";
   seen.insert("detectors");
   if (const auto it = j.find("detectors"); it != j.end()) {
     if (!it->is_object()) throw Error("must be a JSON object", {source, 0, "detectors"});
@@ -198,7 +205,7 @@ std::string config_hash(const TrainConfig& c) {
   nlohmann::json j = c;
   // Cadence settings change what is reported, not the weights: a resume may change them.
   for (const char* key : {"eval_every", "eval_max_examples", "sample_prompts", "sample_max_tokens", "save_every",
-                          "keep_last", "detectors", "device"}) {
+                          "keep_last", "on_checkpoint_error", "detectors", "device"}) {
     j.erase(key);
   }
   return sha256_hex(j.dump());

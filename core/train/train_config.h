@@ -50,6 +50,10 @@ struct TrainConfig {
   std::int64_t sample_max_tokens = 48;
   std::int64_t save_every = 0;          // steps; 0 = at each evaluation
   std::int64_t keep_last = 2;           // checkpoints kept besides the best
+  // A checkpoint that cannot be written (a full disk): stop the run, which resumes later from
+  // the last good checkpoint ("stop"), or warn and go on, trying again at the next checkpoint
+  // ("continue"). Either way no checkpoint is left half written.
+  bool stop_on_checkpoint_error = true;
   // Early stopping is on: 3 evaluations without a better validation loss end the run on the best
   // checkpoint (patience_evals = 0 turns it off).
   DetectorSettings detectors{.patience_evals = 3};

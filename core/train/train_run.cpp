@@ -134,6 +134,9 @@ class StageRunner {
 
   // The newest verified checkpoint of an unfinished stage; false when there is none.
   bool resume_from_checkpoint() {
+    if (const auto removed = remove_unsealed_temporaries(root_); removed > 0) {
+      emit(RunNote{"removed " + std::to_string(removed) + " unfinished checkpoint folder(s) left by an interrupted run"});
+    }
     std::vector<std::string> rejected;
     const auto all = list_checkpoints(root_, &rejected);
     for (const auto& why : rejected) emit(RunNote{"ignored a checkpoint that does not verify: " + why});
@@ -338,15 +341,42 @@ class StageRunner {
     const fs::path folder = checkpoint_folder(root_, step);
     const nlohmann::json state = {{"stage", stage_.name}, {"stage_index", index_}, {"monitor", monitor_.state()},
                                   {"status", to_string(outcome_.status)}};
-    write_checkpoint(folder, [&](const fs::path& temp) {
-      session_->save(temp);
-      write_file_atomic(temp / kRunStateFile, state.dump(2) + "\n");
-    });
-    if (best) write_file_atomic(root_ / "best", "step-" + std::to_string(step) + "\n");
+    try {
+      write_checkpoint(folder, [&](const fs::path& temp) {
+        session_->save(temp);
+        if (spec_.inject_disk_full_at_step == step) {
+          throw IoError("write failed: No space left on device (injected by the drill)", {(temp / kRunStateFile).string()});
+        }
+        write_file_atomic(temp / kRunStateFile, state.dump(2) + "\n");
+      });
+      if (best) write_file_atomic(root_ / "best", "step-" + std::to_string(step) + "\n");
+    } catch (const IoError& e) {
+      checkpoint_failed(step, e);
+      return;
+    }
     prune_checkpoints(root_, stage_.config.keep_last, monitor_.best_step());
     last_saved_step_ = step;
     emit(CheckpointSaved{stage_.name, step, folder.string(), best});
     log_.flush();
+  }
+
+  // A checkpoint could not be written (write_checkpoint removed its partial folder; older ones
+  // are untouched): stop with what to do, or warn and go on, as the settings say.
+  void checkpoint_failed(std::int64_t step, const IoError& e) {
+    const std::int64_t kept = last_saved_step();
+    const std::string what = "The checkpoint of step " + std::to_string(step) +
+                             " could not be written: " + format_error(e.message(), e.where()) + ".";
+    const std::string last = kept >= 0 ? "the last good checkpoint is step " + std::to_string(kept)
+                                       : "no checkpoint has been written yet";
+    const std::string disk = "the disk that holds " + root_.string();
+    if (stage_.config.stop_on_checkpoint_error) {
+      throw IoError(what + " The run stopped; " + last + ". To go on, free space on " + disk +
+                    ", then resume the run (tunebench-cli train --resume " + spec_.run_dir.string() + ").");
+    }
+    warn(TrainingWarning{WarningKind::Checkpoint, step, what,
+                         "Training goes on and the next checkpoint tries again; " + last + ". Free space on " +
+                             disk + ".",
+                         {}});
   }
 
   std::int64_t last_saved_step() const {

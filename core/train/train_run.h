@@ -50,6 +50,7 @@ struct RunSpec {
   std::string report_name = "report";         // "" = write no report (restoring for export)
   std::int64_t inject_nan_at_step = -1;       // drills and tests: this step's loss is NaN
   std::int64_t inject_oom_at_step = -1;       // drills and tests: this step runs out of device memory
+  std::int64_t inject_disk_full_at_step = -1; // drills and tests: this step's checkpoint finds the disk full
 };
 
 struct RunControl {

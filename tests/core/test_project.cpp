@@ -1,5 +1,6 @@
 // Project files: the fixtures load with their settings and stage overrides; a round trip
-// keeps everything; saving is atomic with a backup; bad files are refused naming the key.
+// keeps everything; saving is atomic with a backup and a damaged file opens from it; bad files
+// are refused naming the key; paths cannot leave the project's folder unless written in full.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -87,6 +88,90 @@ TEST(Project, BadFilesAreNamedPrecisely) {
   EXPECT_NE(error_of({{"tunebench_project", 1}, {"votes", {{{"prompt", "p"}, {"choice", "left"}}}}}).find("votes[0].choice"),
             std::string::npos);
   EXPECT_NE(error_of({{"tunebench_project", 1}, {"votes", {{{"choise", "tie"}}}}}).find("choise"), std::string::npos);
+}
+
+TEST(Project, PathsCannotSilentlyLeaveTheProject) {
+  const nlohmann::json base = {{"tunebench_project", 1}};
+  auto with = [&](const char* key, const nlohmann::json& value) {
+    nlohmann::json j = base;
+    j[key] = value;
+    return error_of(j);
+  };
+  auto data = [&](const char* key, const char* value) {
+    nlohmann::json source = {{"path", "d.jsonl"}};
+    source[key] = value;
+    return with("data", nlohmann::json::array({source}));
+  };
+  // 1. Relative paths that climb out are refused, naming the field and what to do.
+  const std::string out = data("path", "../d.jsonl");
+  EXPECT_NE(out.find("data[0].path"), std::string::npos) << out;
+  EXPECT_NE(out.find("leaves the project's folder"), std::string::npos) << out;
+  EXPECT_NE(out.find("full path"), std::string::npos) << out;
+  EXPECT_NE(data("path", "a/../../d.jsonl").find("data[0].path"), std::string::npos);
+  EXPECT_NE(data("test_path", "../t.jsonl").find("data[0].test_path"), std::string::npos);
+  EXPECT_NE(data("template", "../t.txt").find("data[0].template"), std::string::npos);
+  EXPECT_NE(with("runs_dir", "../elsewhere").find("runs_dir"), std::string::npos);
+  EXPECT_NE(with("model", "../../models/m").find("model"), std::string::npos);
+  EXPECT_NE(with("probe", "../probe.jsonl").find("probe"), std::string::npos);
+  EXPECT_NE(with("runs", {"runs/a", "../../b"}).find("runs[1]"), std::string::npos);
+  EXPECT_NE(with("votes", {{{"run", "../r"}, {"choice", "tie"}}}).find("votes[0].run"), std::string::npos);
+  EXPECT_NE(data("path", "tunebench:../../etc/passwd").find("leaves Tunebench's resources"), std::string::npos);
+  // 2. Inside the folder, written in full, or among the resources: accepted and resolved.
+  EXPECT_EQ(data("path", "sub/../d.jsonl"), "");
+  EXPECT_EQ(data("path", "/srv/data/d.jsonl"), "");
+  const auto p = tb::project_from_json(
+      {{"tunebench_project", 1}, {"data", {{{"path", "tunebench:datasets/science_qa.jsonl"}}}}}, "/p/x.tbproj");
+  EXPECT_TRUE(fs::exists(p.resolve(p.data[0].path))) << p.resolve(p.data[0].path);
+  EXPECT_EQ(p.resolve("sub/./d.jsonl"), fs::path("/p/sub/d.jsonl"));
+  EXPECT_EQ(p.resolve("/srv/d.jsonl"), fs::path("/srv/d.jsonl"));
+  EXPECT_THROW(p.resolve("../d.jsonl"), tb::Error);
+}
+
+TEST(Project, ADamagedFileOpensFromItsBackupWithANotice) {
+  const fs::path dir = fs::path(TB_TEST_TMP) / "project_backup";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto p = tb::load_project(kProjects / "sequential.tbproj");
+  p.file = dir / "p.tbproj";
+  p.name = "first";
+  tb::save_project(p);
+  p.name = "second";
+  tb::save_project(p);  // p.tbproj.bak now holds "first"
+  // 1. Cut short, as a crash in the middle of a non-atomic write by another tool would leave it.
+  const auto whole = fs::file_size(p.file);
+  fs::resize_file(p.file, whole / 2);
+  const auto opened = tb::load_project(p.file);
+  EXPECT_EQ(opened.name, "first");
+  EXPECT_NE(opened.load_notice.find("p.tbproj was damaged"), std::string::npos) << opened.load_notice;
+  EXPECT_NE(opened.load_notice.find("kept as p.tbproj.damaged"), std::string::npos) << opened.load_notice;
+  // 2. Nothing is lost: the damaged bytes are kept, and the project file is whole again.
+  EXPECT_EQ(fs::file_size(dir / "p.tbproj.damaged"), whole / 2);
+  const auto again = tb::load_project(p.file);
+  EXPECT_EQ(again.name, "first");
+  EXPECT_EQ(again.load_notice, "");
+  // 3. A second damage keeps both damaged files.
+  { std::ofstream(p.file, std::ios::trunc) << "{\"tunebench_project\": 1, \"na"; }
+  EXPECT_EQ(tb::load_project(p.file).name, "first");
+  EXPECT_TRUE(fs::exists(dir / "p.tbproj.damaged-2"));
+  // 4. Both damaged: the error names both problems.
+  { std::ofstream(p.file, std::ios::trunc) << "junk"; }
+  { std::ofstream(dir / "p.tbproj.bak", std::ios::trunc) << ""; }
+  try {
+    tb::load_project(p.file);
+    FAIL() << "a damaged project with a damaged backup opened";
+  } catch (const tb::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("its backup cannot be used either"), std::string::npos) << e.what();
+  }
+  // 5. A file that is JSON but wrong is not "damaged": its precise error wins over the backup.
+  { std::ofstream(p.file, std::ios::trunc) << R"({"tunebench_project": 1, "nmae": "x"})"; }
+  p.name = "good";
+  { std::ofstream(dir / "p.tbproj.bak", std::ios::trunc) << tb::project_to_json(p).dump(); }
+  try {
+    tb::load_project(p.file);
+    FAIL() << "an unknown key was replaced by the backup";
+  } catch (const tb::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nmae"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Project, TheDemoProjectsLoadWithTheirData) {

@@ -1,7 +1,10 @@
 // Prompt templates: placeholders, optional and inverted sections, values of every JSON type,
 // required vs optional columns, the error for an unknown column (listing the available ones),
-// errors for broken placeholders with their part and byte, and every preset's shape.
+// errors for broken placeholders with their part and byte, every preset's shape; and that
+// templates and values are only ever text.
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "core/common/error.h"
 #include "core/data/prompt_template.h"
@@ -20,6 +23,17 @@ TEST(PromptTemplate, FillsPlaceholdersAndSections) {
   EXPECT_EQ(render_template_text("{{^empty}}no text{{/empty}}|{{^name}}x{{/name}}", f), "no text|");
   EXPECT_EQ(render_template_text("{{#name}}{{#rating}}{{name}}:{{rating}}{{/rating}}{{/name}}", f), "Kettle:5");
   EXPECT_EQ(render_template_text("no placeholders { } }}", f), "no placeholders { } }}");
+}
+
+TEST(PromptTemplate, TemplatesAndValuesAreOnlyText) {
+  // Nothing in a template or a value is run or looked up again: Jinja statements, shell syntax
+  // and placeholders inside values come out as the text they are.
+  const Json f = {{"q", "{{secret}} $(touch /tmp/tb-template-ran) `id` {% import os %}"}, {"secret", "hidden"}};
+  EXPECT_EQ(render_template_text("{{q}}", f), "{{secret}} $(touch /tmp/tb-template-ran) `id` {% import os %}");
+  EXPECT_EQ(render_template_text("{% for x in range(3) %}{{secret}}{% endfor %}", f),
+            "{% for x in range(3) %}hidden{% endfor %}");
+  EXPECT_EQ(render_template_text("$(touch /tmp/tb-template-ran){{#q}}`id`{{/q}}", f), "$(touch /tmp/tb-template-ran)`id`");
+  EXPECT_FALSE(std::filesystem::exists("/tmp/tb-template-ran"));
 }
 
 TEST(PromptTemplate, RequiredAndOptionalColumns) {

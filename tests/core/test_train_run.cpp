@@ -243,6 +243,54 @@ TEST(TrainRun, CancelledRunResumesToTheSameEnd) {
   EXPECT_EQ(steps, 20);
 }
 
+TEST(TrainRun, AFullDiskAtACheckpointStopsOrGoesOnByPolicy) {
+  auto c = base_config();
+  c.max_steps = 15;
+  c.eval_every = 5;
+  c.detectors.patience_evals = 0;
+  const auto train = tb::test::pattern_set(24), validation = tb::test::pattern_set(8, 9, 300);
+  // 1. "stop" (the default): the error names the step, the last good checkpoint and what to do;
+  //    that checkpoint is whole and nothing half-written is left.
+  const auto dir = fresh_dir("disk_full_stop");
+  auto spec = one_stage(dir, c, train, validation);
+  spec.inject_disk_full_at_step = 10;
+  try {
+    run_training(spec, {}, {});
+    FAIL() << "a failed checkpoint went unreported";
+  } catch (const tb::IoError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("checkpoint of step 10 could not be written"), std::string::npos) << m;
+    EXPECT_NE(m.find("No space left on device"), std::string::npos) << m;
+    EXPECT_NE(m.find("the last good checkpoint is step 5"), std::string::npos) << m;
+    EXPECT_NE(m.find("--resume " + dir.string()), std::string::npos) << m;
+  }
+  const auto kept = list_checkpoints(dir / "checkpoints");
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept.back().step, 5);
+  EXPECT_FALSE(verify_checkpoint(kept.back().folder).has_value());
+  for (const auto& entry : fs::directory_iterator(dir / "checkpoints")) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+  // ...and it resumes from there once there is space, to the end.
+  spec.inject_disk_full_at_step = -1;
+  spec.resume = true;
+  EXPECT_EQ(run_training(spec, {}, {}).status, RunStatus::Finished);
+  // 2. "continue": a warning, training goes on, the next checkpoint is written.
+  c.stop_on_checkpoint_error = false;
+  auto going_on = one_stage(fresh_dir("disk_full_continue"), c, train, validation);
+  going_on.inject_disk_full_at_step = 10;
+  Recorder rec;
+  const auto result = run_training(going_on, {}, rec.sink());
+  EXPECT_EQ(result.status, RunStatus::Finished);
+  const auto warnings = rec.all<WarningRaised>();
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].warning.kind, WarningKind::Checkpoint);
+  EXPECT_NE(warnings[0].warning.action.find("the last good checkpoint is step 5"), std::string::npos);
+  std::vector<std::int64_t> saved;
+  for (const auto& s : rec.all<CheckpointSaved>()) saved.push_back(s.step);
+  EXPECT_EQ(saved, (std::vector<std::int64_t>{5, 15}));
+}
+
 TEST(TrainRun, StopAndKeepBestAndSaveNow) {
   auto c = base_config();
   c.max_steps = 40;

@@ -1,7 +1,10 @@
 // libFuzzer target: a .tbproj's JSON -> Project (and its training settings, stages, overrides).
-// Only tb::Error may leave the parser: every malformed value must be named, never crash.
+// Only tb::Error may leave the parser: every malformed value must be named, never crash; and
+// no accepted relative path may resolve outside the project's folder.
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <string>
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
@@ -14,6 +17,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto project = tb::project_from_json(json, "/fuzz/project.tbproj");
     (void)tb::project_to_json(project).dump();
     for (const auto& stage : project.stages) (void)project.stage_config(stage);
+    // Every path the loader accepted resolves, and a relative one stays in the project's folder.
+    auto inside = [&](const std::filesystem::path& p) {
+      std::filesystem::path resolved;
+      try {
+        resolved = project.resolve(p);
+      } catch (const tb::Error&) {
+        __builtin_trap();
+      }
+      const std::string text = p.string();
+      if (text.empty() || p.is_absolute() || text.rfind(tb::kResourcePrefix, 0) == 0) return;
+      if (resolved.lexically_relative("/fuzz").string().rfind("..", 0) == 0) __builtin_trap();
+    };
+    for (const auto& d : project.data) {
+      inside(d.path);
+      inside(d.test_path);
+    }
+    inside(project.runs_dir);
+    for (const auto& run : project.runs) inside(run);
   } catch (const tb::Error&) {
   }
   return 0;

@@ -84,4 +84,13 @@ with open(prefix + ".model", "rb") as f:
     put("fuzz_sentencepiece", "tiny.model", f.read())
 os.remove(prefix + ".model")
 os.remove(prefix + ".vocab")
+# Dataset files for the JSONL / JSON-array reader: the first byte picks the reader (even = JSONL,
+# odd = JSON array), the rest is the file.
+datasets = os.path.join(here, "..", "data", "datasets")
+for name in ["alpaca_bad_rows.jsonl", "bom_crlf.jsonl", "sharegpt.jsonl", "empty.jsonl"]:
+    with open(os.path.join(datasets, name), "rb") as f:
+        put("fuzz_jsonl", name, b"\x00" + f.read())
+with open(os.path.join(datasets, "messages.json"), "rb") as f:
+    put("fuzz_jsonl", "messages.json", b"\x01" + f.read())
+put("fuzz_jsonl", "mixed.jsonl", b"\x00" + b'{"prompt": "a", "completion": "b"}\n[1,2]\n{"text": 3}\n{"prompt": "\\ud800"}\n')
 print("seeds written under", os.path.join(here, "corpus"))

@@ -110,6 +110,21 @@ class TestModelPage : public QObject {
     QVERIFY(!again.open(broken, &error));
     QVERIFY2(error.contains(QStringLiteral("nmae")), qPrintable(error));
     QCOMPARE(again.file(), QFileInfo(file).absoluteFilePath());
+    // A damaged project file (cut short) opens from its backup, and the session says so.
+    QVERIFY(again.saveNow(&error));
+    again.update([](tb::Project& p) { p.name = "after the backup"; });
+    QVERIFY(again.saveNow(&error));  // proj/p.tbproj.bak holds the version before
+    QFile cut(file);
+    QVERIFY(cut.open(QIODevice::ReadWrite));
+    QVERIFY(cut.resize(cut.size() / 2));
+    cut.close();
+    QSignalSpy recovered(&again, &tbui::ProjectSession::recovered);
+    QVERIFY2(again.open(file, &error), qPrintable(error));
+    QCOMPARE(recovered.count(), 1);
+    QVERIFY2(recovered.front().front().toString().contains(QStringLiteral("its backup was opened")),
+             qPrintable(recovered.front().front().toString()));
+    QVERIFY(again.project().name != "after the backup");
+    QVERIFY(QFileInfo::exists(file + QStringLiteral(".damaged")));
   }
 };
 

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <exception>
+#include <filesystem>
 
 #include "core/engine/locations.h"
 #include "core/engine/project.h"
@@ -30,12 +31,16 @@ QString ensureDemoProject(QString* error, const QString& where, const QString& n
   const QString file = folder + QLatin1Char('/') + name + QStringLiteral(".tbproj");
   if (QFileInfo::exists(file)) return file;
   try {
-    // 1. The shipped project, its data paths made absolute (they stay in the resources).
+    // 1. The shipped project. Its data paths name the resources ("tunebench:datasets/...") and
+    //    so stay valid in the copy; any other relative one is made absolute.
     const auto source = tb::Locations::resources() / "demo" / (name.toStdString() + ".tbproj");
     tb::Project project = tb::load_project(source);
+    auto keep = [&](std::filesystem::path& path) {
+      if (!path.empty() && path.string().rfind(tb::kResourcePrefix, 0) != 0) path = project.resolve(path);
+    };
     for (auto& d : project.data) {
-      d.path = project.resolve(d.path);
-      if (!d.test_path.empty()) d.test_path = project.resolve(d.test_path);
+      keep(d.path);
+      keep(d.test_path);
     }
     // 2. Saved in the user's folder: runs go beside it.
     if (!QDir().mkpath(folder)) {

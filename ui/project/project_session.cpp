@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <exception>
 
+#include "core/common/error.h"
+#include "core/engine/locations.h"
+
 namespace tbui {
 
 namespace {
@@ -42,6 +45,7 @@ bool ProjectSession::open(const QString& file, QString* error) {
   Q_EMIT opened();
   Q_EMIT changed();
   Q_EMIT runsChanged();
+  if (!project_.load_notice.empty()) Q_EMIT recovered(QString::fromStdString(project_.load_notice));
   return true;
 }
 
@@ -69,7 +73,11 @@ QString ProjectSession::file() const { return fromPath(project_.file); }
 QString ProjectSession::folder() const { return fromPath(project_.file.parent_path()); }
 
 QString ProjectSession::resolve(const QString& path) const {
-  return fromPath(project_.resolve(path.toStdString()));
+  try {
+    return fromPath(project_.resolve(path.toStdString()));
+  } catch (const tb::Error&) {
+    return {};
+  }
 }
 
 void ProjectSession::update(const std::function<void(tb::Project&)>& edit) {
@@ -104,10 +112,20 @@ QStringList ProjectSession::runs() const {
   return out;
 }
 
+QString ProjectSession::storedPath(const QString& projectFolder, const QString& path) {
+  auto below = [&](const QString& folder) {
+    const QString relative = QDir(folder).relativeFilePath(path);
+    return relative.startsWith(QLatin1String("..")) || QDir::isAbsolutePath(relative) ? QString() : relative;
+  };
+  if (const QString inside = below(projectFolder); !inside.isEmpty()) return inside;
+  if (const QString resource = below(fromPath(tb::Locations::resources())); !resource.isEmpty()) {
+    return QString::fromLatin1(tb::kResourcePrefix) + resource;
+  }
+  return QFileInfo(path).absoluteFilePath();
+}
+
 void ProjectSession::addRun(const QString& runDir) {
-  // Kept relative to the project folder when inside it, so the project can move.
-  const QString relative = QDir(folder()).relativeFilePath(runDir);
-  const QString stored = relative.startsWith(QLatin1String("..")) ? QFileInfo(runDir).absoluteFilePath() : relative;
+  const QString stored = storedPath(folder(), runDir);
   for (const auto& run : project_.runs) {
     if (QString::fromStdString(run) == stored) return;
   }
@@ -122,8 +140,7 @@ bool ProjectSession::addRunTo(const QString& projectFile, const QString& runDir,
   }
   try {
     tb::Project other = tb::load_project(projectFile.toStdString());
-    const QString relative = QDir(QFileInfo(projectFile).absolutePath()).relativeFilePath(runDir);
-    const QString stored = relative.startsWith(QLatin1String("..")) ? QFileInfo(runDir).absoluteFilePath() : relative;
+    const QString stored = storedPath(QFileInfo(projectFile).absolutePath(), runDir);
     if (std::find(other.runs.begin(), other.runs.end(), stored.toStdString()) == other.runs.end()) {
       other.runs.push_back(stored.toStdString());
       tb::save_project(other);

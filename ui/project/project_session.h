@@ -22,7 +22,8 @@ class ProjectSession : public QObject {
   explicit ProjectSession(QObject* parent = nullptr);
   ~ProjectSession() override;  // saves pending changes
 
-  // Loads a .tbproj; false with `error` set (file, key and what to do) when it cannot.
+  // Loads a .tbproj; false with `error` set (file, key and what to do) when it cannot. A damaged
+  // file opens from its backup, and recovered() says so.
   bool open(const QString& file, QString* error = nullptr);
   // Starts a new project saved at `file` (its folder is created).
   bool create(const QString& file, const tb::Project& project, QString* error = nullptr);
@@ -31,8 +32,12 @@ class ProjectSession : public QObject {
   const tb::Project& project() const { return project_; }
   QString file() const;
   QString folder() const;
-  // A path from the project, resolved against its folder.
+  // A path from the project, resolved against its folder; empty for one that would leave it
+  // (the loader refuses those, so only a path typed in later can be one).
   QString resolve(const QString& path) const;
+  // How a project in `projectFolder` stores `path`: relative when inside that folder (the project
+  // can move), "tunebench:..." when among Tunebench's resources, else absolute.
+  static QString storedPath(const QString& projectFolder, const QString& path);
 
   // Changes the project; changed() follows at once, the save half a second after the last edit.
   void update(const std::function<void(tb::Project&)>& edit);
@@ -57,6 +62,7 @@ class ProjectSession : public QObject {
   void runsChanged();
   void saved();
   void saveFailed(const QString& message);
+  void recovered(const QString& message);  // the project file was damaged; its backup was opened
 
  private:
   void remember(const QString& file);

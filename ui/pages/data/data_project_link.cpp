@@ -14,10 +14,8 @@ namespace tbui {
 namespace {
 constexpr int kCurateDelayMs = 1000;
 
-// Inside the project's folder: relative, so the project can move; else absolute.
 std::string projectPath(const ProjectSession& session, const QString& path) {
-  const QString relative = QDir(session.folder()).relativeFilePath(path);
-  return (relative.startsWith(QLatin1String("..")) ? QFileInfo(path).absoluteFilePath() : relative).toStdString();
+  return ProjectSession::storedPath(session.folder(), path).toStdString();
 }
 }  // namespace
 

@@ -445,6 +445,11 @@ QWidget* SetupPage::buildAdvanced() {
   addInt<std::int64_t>(form, tr("Checkpoints kept"), QStringLiteral("keepLast"),
                        tr("How many recent checkpoints stay on disk besides the best one."), 1,
                        1000, [](TrainConfig& c) -> std::int64_t& { return c.keep_last; });
+  addBool(form, tr("Stop when a checkpoint cannot be saved"), QStringLiteral("stopOnCheckpointError"),
+          tr("When the disk is full, stop the run so nothing goes unsaved (it resumes from the last good "
+             "checkpoint once there is space). Off: warn and keep training, trying again at the next "
+             "checkpoint."),
+          [](TrainConfig& c) -> bool& { return c.stop_on_checkpoint_error; });
 
   form = group(tr("Warnings and early stopping"));
   auto* patience =

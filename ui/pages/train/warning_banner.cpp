@@ -21,6 +21,7 @@ Look look(tb::train::WarningKind kind) {
     case tb::train::WarningKind::Underfitting:
       return {"#e8f1fb", "#3a78c0"};
     case tb::train::WarningKind::Divergence:
+    case tb::train::WarningKind::Checkpoint:
       return {"#fdecea", "#c0392b"};
   }
   return {"#f2f2f2", "#888888"};
@@ -83,6 +84,10 @@ WarningBanner::WarningBanner(const tb::train::TrainingWarning& warning, QWidget*
       action_->setToolTip(tr("Change the method, the learning rate or the length of the training"));
       connect(action_, &QPushButton::clicked, this, &WarningBanner::openSetupRequested);
       break;
+    case tb::train::WarningKind::Checkpoint:
+      // Nothing to press: the run goes on and tries again; the message says what to free.
+      action_->hide();
+      break;
   }
   dismiss_ = new QPushButton(tr("Dismiss"), this);
   dismiss_->setObjectName(QStringLiteral("dismissButton"));
@@ -103,6 +108,8 @@ QString WarningBanner::title() const {
       return tr("Underfitting");
     case tb::train::WarningKind::Divergence:
       return tr("Divergence");
+    case tb::train::WarningKind::Checkpoint:
+      return tr("Checkpoint not saved");
   }
   return tr("Warning");
 }
