@@ -10,6 +10,7 @@
 #include "core/engine/locations.h"
 #include "core/io/atomic_file.h"
 #include "core/io/json_file.h"
+#include "core/io/json_number.h"
 
 namespace fs = std::filesystem;
 
@@ -37,6 +38,10 @@ T get(const nlohmann::json& j, const char* key, T fallback, const std::string& f
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
   try {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      if (const auto whole = json_integer<T>(*it)) return *whole;
+      if (it->is_number()) throw Error("must be a whole number in range", {file, 0, where + key});
+    }
     return it->get<T>();
   } catch (const nlohmann::json::exception&) {
     throw Error("wrong type (" + std::string(it->type_name()) + ")", {file, 0, where + key});

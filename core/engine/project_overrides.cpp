@@ -19,7 +19,9 @@ Project project_with_overrides(const fs::path& project_file, const ProjectOverri
     p.name = "cli";
     p.training.eval_every = 20;
   }
-  if (!a.model.empty()) p.model = a.model;
+  // Paths from the command line are relative to the current folder, not to the project's.
+  auto from_here = [](const std::string& path) { return fs::absolute(path).lexically_normal().string(); };
+  if (!a.model.empty()) p.model = a.model == "demo" ? a.model : from_here(a.model);
   for (const auto& d : a.data) {
     DataSource s;
     s.path = fs::absolute(d);
@@ -28,7 +30,9 @@ Project project_with_overrides(const fs::path& project_file, const ProjectOverri
   }
   for (auto& s : p.data) {
     if (!a.shape.empty()) s.shape = a.shape;
-    if (!a.prompt_template.empty()) s.prompt_template = a.prompt_template;
+    if (!a.prompt_template.empty()) {
+      s.prompt_template = fs::exists(a.prompt_template) ? from_here(a.prompt_template) : a.prompt_template;
+    }
     if (a.split.size() == 3) {
       s.split.train = a.split[0];
       s.split.validation = a.split[1];
@@ -36,7 +40,7 @@ Project project_with_overrides(const fs::path& project_file, const ProjectOverri
     }
   }
   if (p.data.empty()) throw Error("no data: give a project file or --data FILE");
-  if (!a.probe.empty()) p.probe = a.probe;
+  if (!a.probe.empty()) p.probe = a.probe == "default" || a.probe == "none" ? a.probe : from_here(a.probe);
   // A sweep's winner replaces the project's settings; flags still override it.
   if (!a.best_of.empty()) {
     const auto sweep = read_json_file(fs::path(a.best_of) / "sweep.json", "a sweep folder's sweep.json");

@@ -273,7 +273,7 @@ void dequantize_to_f32(GgmlType type, std::span<const std::byte> bytes, std::siz
   BlockFn fn = nullptr;
   switch (type) {
     case GgmlType::F32:
-      std::memcpy(out, p, elements * 4);
+      if (elements > 0) std::memcpy(out, p, elements * 4);  // an empty tensor may have no data pointer
       return;
     case GgmlType::F16:
       for (std::size_t i = 0; i < elements; ++i) out[i] = f16_to_f32(u16(p + 2 * i));

@@ -14,6 +14,7 @@
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
 #include "core/io/json_file.h"
+#include "core/io/json_number.h"
 #include "core/io/safetensors.h"
 
 namespace tb {
@@ -155,7 +156,9 @@ LoraAdapter LoraAdapter::load_peft(const std::filesystem::path& folder, const Mo
   }
   LoraAdapter a;
   try {
-    a.config_.rank = cfg.at("r").get<std::int64_t>();
+    const auto rank = json_integer<std::int64_t>(cfg.at("r"));
+    if (!rank || *rank < 1) throw FormatError("r must be a positive whole number", {cfg_path.string(), 0, "r"});
+    a.config_.rank = *rank;
     a.config_.alpha = cfg.at("lora_alpha").get<double>();
     a.config_.dropout = cfg.value("lora_dropout", 0.0);
     a.config_.use_rslora = cfg.value("use_rslora", false);

@@ -12,7 +12,7 @@
 namespace tb {
 
 std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, const LoadOptions& options) {
-  refuse_pickle(path);
+  check_model_path(path);
   std::error_code ec;
   ModelConfig config;
   std::map<std::string, torch::Tensor> named;

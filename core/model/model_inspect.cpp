@@ -88,12 +88,17 @@ std::string read_chat_template(const std::filesystem::path& path) {
                     {config_path.string(), 0, "chat_template"});
 }
 
-ModelInfo inspect_model(const std::filesystem::path& path, bool hash_files) {
+void check_model_path(const std::filesystem::path& path) {
   refuse_pickle(path);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     throw Error("no such file or folder; give a Hugging Face model folder or a .gguf file", {path.string()});
   }
+}
+
+ModelInfo inspect_model(const std::filesystem::path& path, bool hash_files) {
+  check_model_path(path);
+  std::error_code ec;
   ModelInfo info;
   info.path = path.string();
   std::vector<std::filesystem::path> files;

@@ -44,6 +44,8 @@ ModelInfo inspect_model(const std::filesystem::path& path, bool hash_files = tru
 
 // Refuses pickle checkpoints with a sentence on why; no-op for anything else.
 void refuse_pickle(const std::filesystem::path& path);
+// refuse_pickle, then tb::Error "no such file or folder" (with what to give) when nothing is there.
+void check_model_path(const std::filesystem::path& path);
 
 // The tokenizer of a model folder or GGUF file.
 std::unique_ptr<Tokenizer> load_model_tokenizer(const std::filesystem::path& path);

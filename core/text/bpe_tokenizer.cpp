@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/io/gguf.h"
+#include "core/io/json_number.h"
 #include "core/text/byte_level.h"
 
 namespace tb {
@@ -59,13 +60,13 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const nlohmann::
     // 1. Vocabulary: token -> id, ids dense from 0 (added tokens may extend it).
     std::vector<std::string> tokens;
     for (const auto& [text, id] : model.at("vocab").items()) {
-      const auto i = id.get<std::int64_t>();
+      const auto i = json_integer<std::int64_t>(id).value_or(-1);
       if (i < 0 || i > (1 << 24)) throw FormatError("token id out of range", {source, 0, "model.vocab." + text});
       if (static_cast<std::size_t>(i) >= tokens.size()) tokens.resize(i + 1);
       tokens[i] = text;
     }
     for (const auto& a : json.value("added_tokens", nlohmann::json::array())) {
-      const auto i = a.at("id").get<std::int64_t>();
+      const auto i = json_integer<std::int64_t>(a.at("id")).value_or(-1);
       if (i < 0 || i > (1 << 24)) throw FormatError("added token id out of range", {source, 0, "added_tokens"});
       if (static_cast<std::size_t>(i) >= tokens.size()) tokens.resize(i + 1);
       tokens[i] = a.at("content").get<std::string>();
@@ -89,7 +90,7 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const nlohmann::
     t->pre_ = PreTokenizer::from_tokenizer_json(json.at("pre_tokenizer"), source);
     t->pre_spec_ = json.at("pre_tokenizer").dump();
     for (const auto& a : json.value("added_tokens", nlohmann::json::array())) {
-      t->added_.add({a.at("content").get<std::string>(), a.at("id").get<TokenId>(), a.value("special", false),
+      t->added_.add({a.at("content").get<std::string>(), *json_integer<TokenId>(a.at("id")), a.value("special", false),
                      a.value("lstrip", false), a.value("rstrip", false), a.value("single_word", false)});
     }
   } catch (const nlohmann::json::exception& e) {

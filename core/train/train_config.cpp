@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/io/json_number.h"
 #include "core/io/sha256.h"
 
 namespace tb::train {
@@ -22,6 +23,13 @@ void read(const nlohmann::json& j, const char* key, T& value, const std::string&
   const auto it = j.find(key);
   if (it == j.end()) return;
   try {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      if (const auto whole = json_integer<T>(*it)) {
+        value = *whole;
+        return;
+      }
+      if (it->is_number()) throw Error("must be a whole number in range", {source, 0, key});
+    }
     value = it->template get<T>();
   } catch (const nlohmann::json::exception&) {
     throw Error("wrong type for this setting (" + std::string(it->type_name()) + ")", {source, 0, key});

@@ -85,6 +85,12 @@ TEST(Project, BadFilesAreNamedPrecisely) {
   EXPECT_NE(error_of({{"tunebench_project", 1}, {"training", {{"micro_batch", 0}}}}).find("micro_batch"),
             std::string::npos);
   EXPECT_THROW(tb::load_project("/no/such/project.tbproj"), tb::Error);
+  // Numbers that are not whole, or do not fit, are named rather than cast.
+  EXPECT_NE(error_of({{"tunebench_project", 1}, {"generation_examples", 1e300}}).find("generation_examples: must be a whole"),
+            std::string::npos);
+  EXPECT_NE(error_of({{"tunebench_project", 1}, {"training", {{"micro_batch", 2.5}}}}).find("micro_batch: must be a whole"),
+            std::string::npos);
+  EXPECT_EQ(error_of({{"tunebench_project", 1}, {"training", {{"micro_batch", 2.0}}}}), "");
   EXPECT_NE(error_of({{"tunebench_project", 1}, {"votes", {{{"prompt", "p"}, {"choice", "left"}}}}}).find("votes[0].choice"),
             std::string::npos);
   EXPECT_NE(error_of({{"tunebench_project", 1}, {"votes", {{{"choise", "tie"}}}}}).find("choise"), std::string::npos);
