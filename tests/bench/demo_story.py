@@ -30,7 +30,8 @@ def project_copy(name, work, steps):
     with open(os.path.join(DEMO, name)) as f:
         p = json.load(f)
     for d in p.get("data", []):
-        d["path"] = os.path.normpath(os.path.join(DEMO, d["path"]))
+        if not d["path"].startswith("tunebench:"):  # those name the resources wherever the project is
+            d["path"] = os.path.normpath(os.path.join(DEMO, d["path"]))
     p["runs_dir"] = os.path.join(work, "runs")
     if steps > 0:
         p["training"]["max_steps"] = steps
