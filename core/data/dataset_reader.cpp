@@ -131,6 +131,13 @@ void parse_object_row(Reading& r, std::int64_t line, std::string_view raw, const
     if (cut != std::string::npos) message = message.substr(cut);
     r.reject(line, "bad_json", "not valid JSON (byte " + std::to_string(e.byte) + ": " + message + ")", raw);
     return;
+  } catch (const Json::exception& e) {
+    // A number too large for a double (e.g. 4e444) is out_of_range, not parse_error (found by fuzz_jsonl).
+    std::string message = e.what();
+    const auto cut = message.find("] ");
+    if (cut != std::string::npos) message = message.substr(cut + 2);
+    r.reject(line, "bad_json", "not valid JSON (" + message + ")", raw);
+    return;
   }
   // 2. A row is an object of fields.
   if (!value.is_object()) {

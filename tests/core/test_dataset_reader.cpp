@@ -105,6 +105,20 @@ TEST(DatasetReader, EveryKindOfBadJsonlRowWithItsLineAndReason) {
   EXPECT_EQ(tb::sha256_hex(slurp(source)), before) << "the source file must never change";
 }
 
+TEST(DatasetReader, ANumberTooLargeForADoubleIsABadRow) {
+  // Found by fuzz_jsonl: 4e444 overflows a double, and the JSON library says so with an
+  // exception other than its parse error; the row is rejected like any bad JSON, not a crash.
+  fs::create_directories(kTmp);
+  const fs::path file = kTmp / "overflow.jsonl";
+  std::ofstream(file) << "{\"prompt\": \"a\", \"completion\": \"b\"}\n{\"prompt\": 4e444, \"completion\": \"c\"}\n";
+  const auto d = read_dataset(file);
+  EXPECT_EQ(d.report.rows_kept, 1);
+  ASSERT_EQ(d.report.rejected.size(), 1u);
+  EXPECT_EQ(d.report.rejected[0].line, 2);
+  EXPECT_EQ(d.report.rejected[0].kind, "bad_json");
+  EXPECT_NE(d.report.rejected[0].reason.find("number overflow"), std::string::npos) << d.report.rejected[0].reason;
+}
+
 TEST(DatasetReader, AbortPolicyStopsAtTheFirstBadRow) {
   ReadOptions o;
   o.policy = BadRowPolicy::Abort;
