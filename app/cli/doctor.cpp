@@ -30,9 +30,13 @@ void add_doctor_command(CLI::App& app, int& exit_code) {
         std::cout << "gpu " << g.index << "        " << g.name << ", " << format_gib(g.total_memory_bytes)
                   << ", compute " << g.compute_major << "." << g.compute_minor << "\n";
       }
-      std::cout << "venv         " << report.locations.venv.string()
-                << (report.venv_present ? "" : " (missing)") << "\n"
-                << "model cache  " << report.locations.model_cache.string() << "\n"
+      if (report.installed) {
+        std::cout << "installed    " << Locations::installed_share().string() << "\n";
+      } else {
+        std::cout << "venv         " << report.locations.venv.string()
+                  << (report.venv_present ? "" : " (missing)") << "\n";
+      }
+      std::cout << "model cache  " << report.locations.model_cache.string() << "\n"
                 << "demo model   " << m.path
                 << (!m.present ? " (missing)" : m.sha256_matches ? " (SHA-256 ok)" : " (SHA-256 MISMATCH)")
                 << "\n";

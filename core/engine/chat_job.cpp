@@ -44,7 +44,7 @@ void ChatModels::load(const ChatRequest& request, const std::function<void(const
   } else {
     // 2. The base model alone.
     const std::filesystem::path path = request.model.empty() || request.model == "demo"
-                                           ? Locations::from_environment().demo_model()
+                                           ? Locations::from_environment().existing_demo_model()
                                            : std::filesystem::path(request.model);
     LoadOptions options;
     options.device = torch::Device(resolve_device("auto"));  // the GPU when there is one

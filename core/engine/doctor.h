@@ -29,6 +29,7 @@ struct DoctorReport {
   DeviceInfo device;
   Locations locations;
   bool venv_present = false;  // the venv's python exists
+  bool installed = false;     // an installed copy (package or portable folder), not a build tree
   DemoModelCheck demo_model;
   std::vector<std::string> problems;  // empty = all good
 

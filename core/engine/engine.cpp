@@ -5,6 +5,7 @@
 #include "core/engine/device.h"
 #include "core/engine/locations.h"
 #include "core/engine/run_setup.h"
+#include "core/engine/self_test.h"
 #include "core/model/model_inspect.h"
 #include "core/train/run_report.h"
 #include "core/train/sweep.h"
@@ -46,6 +47,18 @@ JobId Engine::submit(std::string name, JobFn fn) {
 JobId Engine::submit_device_probe() {
   return submit("probe device", [](JobContext& ctx) {
     ctx.emit(DeviceProbed{ctx.id(), probe_device()});
+  });
+}
+
+JobId Engine::submit_self_test() {
+  return submit("self-test", [](JobContext& ctx) {
+    const std::vector<SelfTestCheck> checks = run_self_test();
+    std::string failed;
+    for (const auto& check : checks) {
+      ctx.log(format_check(check));
+      if (check.required && !check.ok) failed += (failed.empty() ? "" : ", ") + check.name;
+    }
+    if (!self_test_passed(checks)) throw Error("required checks failed: " + failed);
   });
 }
 
@@ -108,8 +121,9 @@ JobId Engine::submit_export_job(std::filesystem::path run_dir, std::filesystem::
 
 JobId Engine::submit_model_inspect_job(std::string model) {
   return submit("inspect " + model, [model](JobContext& ctx) {
+    const bool demo = model.empty() || model == "demo";
     const std::filesystem::path path =
-        model.empty() || model == "demo" ? Locations::from_environment().demo_model() : std::filesystem::path(model);
+        demo ? Locations::from_environment().existing_demo_model() : std::filesystem::path(model);
     const ModelInfo info = inspect_model(path, /*hash_files=*/false);
     nlohmann::json json = info;
     // The device a run would use ("auto": CUDA when present) and its free memory now.

@@ -64,6 +64,9 @@ class Engine {
 
   // Queues a device probe; its result arrives as a DeviceProbed event.
   JobId submit_device_probe();
+  // The installation self-test (self_test.h): one LogLine per check; ends Failed, naming the
+  // checks that failed, when a required one did.
+  JobId submit_self_test();
   // Import, split and audit a dataset (data_job.h): JobProgress now and then, then one
   // DataAudited (also after a cancel, with what was read and cancelled set).
   JobId submit_data_job(data::DataJobSettings settings);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/common/build_info.h"
+#include "core/common/error.h"
 
 namespace tb {
 namespace {
@@ -37,11 +38,36 @@ std::filesystem::path Locations::demo_model() const {
   return model_cache / build_info::kDemoModelFile;
 }
 
+std::filesystem::path Locations::existing_demo_model() const {
+  const std::filesystem::path path = demo_model();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw Error("the demo model is not in the model cache; fetch it once with " + demo_model_fetch_command() +
+                    " (or choose another model)",
+                {path.string()});
+  }
+  return path;
+}
+
 std::filesystem::path Locations::resources() {
   if (const char* env = std::getenv("TUNEBENCH_RESOURCES"); env != nullptr && *env != 0) return env;
-  std::error_code ec;
-  if (std::filesystem::is_directory(build_info::kInstalledResources, ec)) return build_info::kInstalledResources;
+  if (const auto share = installed_share(); !share.empty()) return share / "resources";
   return build_info::kSourceResources;
+}
+
+std::filesystem::path Locations::installed_share() {
+  // 1. The running program's folder (bin/), then its sibling share/tunebench with resources in it.
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec || exe.empty()) return {};
+  const std::filesystem::path share = exe.parent_path().parent_path() / "share" / "tunebench";
+  if (!std::filesystem::is_directory(share / "resources", ec)) return {};
+  return share;
+}
+
+std::string Locations::demo_model_fetch_command() {
+  if (const auto share = installed_share(); !share.empty()) return (share / "fetch-demo-model.sh").string();
+  return "installer/setup.sh";
 }
 
 }  // namespace tb

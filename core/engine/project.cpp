@@ -1,8 +1,6 @@
 // Project files (project.h).
 #include "core/engine/project.h"
 
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <string_view>
 
@@ -37,15 +35,13 @@ template <typename T>
 T get(const nlohmann::json& j, const char* key, T fallback, const std::string& file, const std::string& where) {
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
-  try {
-    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-      if (const auto whole = json_integer<T>(*it)) return *whole;
-      if (it->is_number()) throw Error("must be a whole number in range", {file, 0, where + key});
-    }
-    return it->get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw Error("wrong type (" + std::string(it->type_name()) + ")", {file, 0, where + key});
+  T value = fallback;
+  switch (json_read(*it, value)) {
+    case JsonRead::Ok: return value;
+    case JsonRead::NotWhole: throw Error("must be a whole number in range", {file, 0, where + key});
+    case JsonRead::WrongType: break;
   }
+  throw Error("wrong type (" + std::string(it->type_name()) + ")", {file, 0, where + key});
 }
 
 // Paths inside a project may not silently leave it (see path_problem).
@@ -220,8 +216,10 @@ Project load_project(const fs::path& file) {
     const fs::path backup = file.string() + ".bak";
     if (!fs::exists(backup)) throw;
     Project p;
+    std::string backup_text;
     try {
-      p = project_from_json(read_json_file(backup, kWhat), file);
+      backup_text = read_text_file(backup, kWhat);
+      p = project_from_json(parse_json_text(backup_text, backup), file);
     } catch (const Error& also) {
       throw Error(format_error(damaged.message(), damaged.where()) + "; its backup cannot be used either: " +
                       format_error(also.message(), also.where()),
@@ -233,8 +231,7 @@ Project load_project(const fs::path& file) {
     std::error_code ec;
     fs::rename(file, kept, ec);
     if (ec) throw IoError("the project is damaged and cannot be set aside: " + ec.message(), {file.string()});
-    std::ifstream in(backup, std::ios::binary);
-    write_file_atomic(file, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+    write_file_atomic(file, backup_text);
     p.load_notice = file.filename().string() + " was damaged (" + damaged.message() +
                     "), so its backup was opened: changes after the last save but one are missing. The damaged "
                     "file is kept as " + kept.filename().string() + ".";
@@ -268,10 +265,7 @@ nlohmann::json project_to_json(const Project& p) {
 void save_project(const Project& p) {
   if (p.file.empty()) throw Error("the project has no file name yet");
   if (fs::exists(p.file)) {
-    std::ifstream in(p.file, std::ios::binary);
-    const std::string previous((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) throw IoError("cannot read the project to keep a backup", {p.file.string()});
-    write_file_atomic(fs::path(p.file.string() + ".bak"), previous);
+    write_file_atomic(fs::path(p.file.string() + ".bak"), read_text_file(p.file, "the project to keep a backup"));
   }
   write_file_atomic(p.file, project_to_json(p).dump(2) + "\n");
 }

@@ -97,7 +97,7 @@ std::string resolve_device(const std::string& setting) {
 }
 
 fs::path project_model_path(const Project& project) {
-  if (project.model == "demo" || project.model.empty()) return Locations::from_environment().demo_model();
+  if (project.model == "demo" || project.model.empty()) return Locations::from_environment().existing_demo_model();
   return project.resolve(project.model);
 }
 

@@ -1,4 +1,4 @@
-// read_json_file (see json_file.h).
+// read_json_file and its halves (see json_file.h).
 #include "core/io/json_file.h"
 
 #include <fstream>
@@ -8,16 +8,24 @@
 
 namespace tb {
 
-nlohmann::json read_json_file(const std::filesystem::path& path, const char* what) {
+std::string read_text_file(const std::filesystem::path& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(std::string("cannot open ") + what, {path.string()});
   std::stringstream text;
   text << in.rdbuf();
+  return text.str();
+}
+
+nlohmann::json parse_json_text(const std::string& text, const std::filesystem::path& path) {
   try {
-    return nlohmann::json::parse(text.str());
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(std::string("not valid JSON: ") + e.what(), {path.string()});
   }
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& path, const char* what) {
+  return parse_json_text(read_text_file(path, what), path);
 }
 
 }  // namespace tb

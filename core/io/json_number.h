@@ -41,4 +41,26 @@ std::optional<T> json_integer(const nlohmann::json& v) {
   return std::nullopt;
 }
 
+// Reading a setting of type T from JSON: `out` takes the value, or the reason it cannot. Integral
+// settings go through json_integer (a float or out-of-range number is NotWhole); everything else
+// through nlohmann's get<T>() (a mismatch is WrongType). Callers name the file and key.
+enum class JsonRead { Ok, NotWhole, WrongType };
+
+template <typename T>
+JsonRead json_read(const nlohmann::json& v, T& out) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (const auto whole = json_integer<T>(v)) {
+      out = *whole;
+      return JsonRead::Ok;
+    }
+    if (v.is_number()) return JsonRead::NotWhole;
+  }
+  try {
+    out = v.template get<T>();
+    return JsonRead::Ok;
+  } catch (const nlohmann::json::exception&) {
+    return JsonRead::WrongType;
+  }
+}
+
 }  // namespace tb

@@ -64,6 +64,21 @@ TransformerWeights clone_weights(const TransformerWeights& w) {
   return w.map([](const torch::Tensor& t) { return t.detach().clone(); });
 }
 
+ModelConfig tiny_llama_config(std::int64_t vocab_size, std::int64_t layers) {
+  ModelConfig c;
+  c.architecture = "llama";
+  c.vocab_size = vocab_size;
+  c.hidden_size = 32;
+  c.intermediate_size = 64;
+  c.num_layers = layers;
+  c.num_heads = 4;
+  c.num_kv_heads = 2;
+  c.head_dim = 8;
+  c.max_position_embeddings = 256;
+  c.rms_norm_eps = 1e-6;
+  return c;
+}
+
 TransformerWeights random_weights(const ModelConfig& c, std::uint64_t seed, double std, torch::ScalarType dtype,
                                   torch::Device device) {
   torch::NoGradGuard no_grad;

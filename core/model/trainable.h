@@ -28,6 +28,9 @@ std::vector<torch::Tensor> set_trainable(TransformerWeights& weights, const Mode
 
 // A deep copy (fresh storage; a tied head stays tied to the copied embeddings).
 TransformerWeights clone_weights(const TransformerWeights& weights);
+// A small Llama shape (hidden 32, 4 heads of 8, 2 KV heads, MLP 64) over `vocab_size` tokens:
+// the tests' tiny model and the installation self-test's.
+ModelConfig tiny_llama_config(std::int64_t vocab_size, std::int64_t layers = 2);
 // Random weights for `config` (normal(0, std), norms at 1, biases 0), as transformers
 // initialises them: for benchmarks on standard shapes and for tests.
 TransformerWeights random_weights(const ModelConfig& config, std::uint64_t seed, double std = 0.02,

@@ -22,18 +22,12 @@ void read(const nlohmann::json& j, const char* key, T& value, const std::string&
   seen.insert(key);
   const auto it = j.find(key);
   if (it == j.end()) return;
-  try {
-    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-      if (const auto whole = json_integer<T>(*it)) {
-        value = *whole;
-        return;
-      }
-      if (it->is_number()) throw Error("must be a whole number in range", {source, 0, key});
-    }
-    value = it->template get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw Error("wrong type for this setting (" + std::string(it->type_name()) + ")", {source, 0, key});
+  switch (json_read(*it, value)) {
+    case JsonRead::Ok: return;
+    case JsonRead::NotWhole: throw Error("must be a whole number in range", {source, 0, key});
+    case JsonRead::WrongType: break;
   }
+  throw Error("wrong type for this setting (" + std::string(it->type_name()) + ")", {source, 0, key});
 }
 
 void reject_unknown(const nlohmann::json& j, const std::set<std::string>& seen, const std::string& source,

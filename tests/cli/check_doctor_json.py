@@ -17,12 +17,17 @@ dev = report["device"]
 expect(proc.returncode == 0, f"exit code {proc.returncode}, problems {report['problems']}")
 expect(dev["libtorch_version"] == torch.__version__.split("+")[0],
        f"libtorch {dev['libtorch_version']} vs the venv's torch {torch.__version__}")
-expect(dev["cuda_available"] == torch.cuda.is_available(), "cuda_available disagrees with torch")
+# A build without libtorch's CUDA libraries (TUNEBENCH_TORCH_CUDA=OFF, CMake passes it) sees no GPU.
+linked = os.environ.get("TORCH_CUDA_LINKED") == "1"
+expect(dev["cuda_available"] == (torch.cuda.is_available() and linked), "cuda_available disagrees with torch")
 expect(dev["cpu_threads"] == os.cpu_count(), f"cpu_threads {dev['cpu_threads']} vs {os.cpu_count()}")
-expect(len(dev["gpus"]) == (torch.cuda.device_count() if torch.cuda.is_available() else 0), "gpu count")
-if torch.version.cuda:
+expect(len(dev["gpus"]) == (torch.cuda.device_count() if torch.cuda.is_available() and linked else 0), "gpu count")
+if torch.version.cuda and linked:
     expect(dev["cuda_build_version"] == torch.version.cuda,
            f"cuda build {dev['cuda_build_version']} vs {torch.version.cuda}")
+else:
+    expect(dev["cuda_build_version"] == "" and not dev["cuda_available"],
+           f"a CPU-only build reports CUDA {dev['cuda_build_version']!r}")
 demo = report["demo_model"]
 expect(demo["present"] and demo["sha256_matches"], f"demo model {demo}")
 expect(os.path.isdir(report["locations"]["venv"]), "venv folder")

@@ -13,17 +13,7 @@
 namespace tb::test {
 
 inline ModelConfig tiny_config(std::int64_t layers = 2) {
-  ModelConfig c;
-  c.architecture = "llama";
-  c.vocab_size = 48;
-  c.hidden_size = 32;
-  c.intermediate_size = 64;
-  c.num_layers = layers;
-  c.num_heads = 4;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.max_position_embeddings = 256;
-  c.rms_norm_eps = 1e-6;
+  ModelConfig c = tiny_llama_config(48, layers);
   c.pad_token_id = 0;
   return c;
 }

@@ -31,6 +31,8 @@ EngineBridge::~EngineBridge() { engine_.reset(); }
 
 void EngineBridge::probeDevice() { engine_->submit_device_probe(); }
 
+quint64 EngineBridge::runSelfTest() { return engine_->submit_self_test(); }
+
 quint64 EngineBridge::importDataset(const tb::data::DataJobSettings& settings) {
   return engine_->submit_data_job(settings);
 }

@@ -33,6 +33,9 @@ class EngineBridge : public QObject {
 
   // Starts a device probe on the worker; deviceProbed() follows.
   void probeDevice();
+  // Runs the installation self-test on the worker: logLine() per check, then
+  // jobStateChanged(Finished or Failed).
+  quint64 runSelfTest();
   // The last probe's result, if one has arrived.
   const std::optional<tb::DeviceInfo>& device() const { return device_; }
   // Imports, splits and audits a dataset on the worker: jobProgress() now and then, then

@@ -18,8 +18,11 @@ DemoModelStatusLabel::DemoModelStatusLabel(QWidget* parent) : QLabel(parent) {
                 .arg(static_cast<double>(file.size()) / (1024.0 * 1024.0), 0, 'f', 1));
     setToolTip(path);
   } else {
-    setText(tr("Demo model missing: run installer/setup.sh"));
+    // The command is selectable so it can be copied into a terminal.
+    const QString fetch = QString::fromStdString(tb::Locations::demo_model_fetch_command());
+    setText(tr("Demo model missing: fetch it once with %1").arg(fetch));
     setToolTip(tr("Expected at %1").arg(path));
+    setTextInteractionFlags(Qt::TextSelectableByMouse);
   }
 }
 

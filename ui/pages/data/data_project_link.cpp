@@ -13,10 +13,6 @@ namespace tbui {
 
 namespace {
 constexpr int kCurateDelayMs = 1000;
-
-std::string projectPath(const ProjectSession& session, const QString& path) {
-  return ProjectSession::storedPath(session.folder(), path).toStdString();
-}
 }  // namespace
 
 DataProjectLink::DataProjectLink(DataPage* page, ProjectSession* session, QObject* parent)
@@ -53,8 +49,11 @@ void DataProjectLink::storeSource() {
   if (!session_->isOpen() || page_->currentPath().isEmpty()) return;
   bool custom = false;
   tb::DataSource source = page_->currentSource(&custom);
-  source.path = projectPath(*session_, page_->currentPath());
-  if (!source.test_path.empty()) source.test_path = projectPath(*session_, QString::fromStdString(source.test_path.string()));
+  source.path = ProjectSession::storedPath(session_->folder(), page_->currentPath()).toStdString();
+  if (!source.test_path.empty()) {
+    const QString test = QString::fromStdString(source.test_path.string());
+    source.test_path = ProjectSession::storedPath(session_->folder(), test).toStdString();
+  }
   session_->update([&](tb::Project& p) {
     if (!p.data.empty()) {
       source.task = p.data.front().task;
@@ -86,7 +85,7 @@ bool DataProjectLink::saveCurated(QString* error) {
   // among them: split it again by the same shares, without the template.
   session_->update([&](tb::Project& p) {
     tb::DataSource source = current;
-    source.path = projectPath(*session_, path);
+    source.path = ProjectSession::storedPath(session_->folder(), path).toStdString();
     source.shape.clear();
     source.prompt_template.clear();
     source.test_path.clear();
