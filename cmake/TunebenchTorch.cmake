@@ -2,29 +2,7 @@
 # torch wheel in the Tunebench venv (installer/setup.sh puts it outside the repository); else
 # whatever `python3` imports. Never Debian's libtorch-dev (see DESIGN.md §6).
 
-set(_tb_home "$ENV{TUNEBENCH_HOME}")
-if(NOT _tb_home)
-  if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
-    set(_tb_home "$ENV{XDG_CACHE_HOME}/tunebench")
-  else()
-    set(_tb_home "$ENV{HOME}/.cache/tunebench")
-  endif()
-endif()
-set(_tb_venv "$ENV{TUNEBENCH_VENV}")
-set(TB_MODEL_CACHE "$ENV{TUNEBENCH_MODEL_CACHE}")
-if(NOT TB_MODEL_CACHE)
-  set(TB_MODEL_CACHE "${_tb_home}/models")
-endif()
-if(NOT _tb_venv)
-  set(_tb_venv "${_tb_home}/venv")
-endif()
-
-# The Python that parity tests and checks run with: the venv's, else python3.
-if(EXISTS "${_tb_venv}/bin/python")
-  set(TB_VENV_PYTHON "${_tb_venv}/bin/python" CACHE FILEPATH "Python with torch and the reference libs")
-else()
-  find_program(TB_VENV_PYTHON NAMES python3)
-endif()
+include(TunebenchLocations)
 
 find_package(Torch QUIET)
 if(NOT Torch_FOUND)

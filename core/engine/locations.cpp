@@ -52,7 +52,7 @@ std::filesystem::path Locations::existing_demo_model() const {
 std::filesystem::path Locations::resources() {
   if (const char* env = std::getenv("TUNEBENCH_RESOURCES"); env != nullptr && *env != 0) return env;
   if (const auto share = installed_share(); !share.empty()) return share / "resources";
-  return build_info::kSourceResources;
+  return build_info::source_resources();
 }
 
 std::filesystem::path Locations::installed_share() {

@@ -1,5 +1,5 @@
 // Element types of tensors in the files we read and write (safetensors names), their sizes,
-// and the matching torch dtype. GGUF's quantised types live in gguf_types.h, not here.
+// (the matching torch dtype is in core/model/tensor_files.h). GGUF's quantised types live in gguf_types.h, not here.
 #pragma once
 
 #include <cstddef>

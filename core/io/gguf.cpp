@@ -264,7 +264,7 @@ std::span<const std::byte> GgufFile::bytes(const GgufTensorInfo& tensor) const {
   return file_.bytes().subspan(header_.data_offset + tensor.offset, tensor.size_bytes);
 }
 
-torch::Tensor GgufFile::load_f32(const std::string& name) const {
+const GgufTensorInfo& GgufFile::dequantizable(const std::string& name) const {
   const GgufTensorInfo* t = find_tensor(name);
   if (t == nullptr) throw FormatError("no tensor of this name in the file", {path().string(), 0, name});
   const auto info = *ggml_type_info(static_cast<std::uint32_t>(t->type));
@@ -272,9 +272,11 @@ torch::Tensor GgufFile::load_f32(const std::string& name) const {
     throw FormatError("tensor type " + std::string(info.name) + " cannot be loaded (it is not a weight format)",
                       {path().string(), 0, name});
   }
-  auto out = torch::empty(t->torch_shape(), torch::kFloat32);  // [dims reversed]
-  dequantize_to_f32(t->type, bytes(*t), static_cast<std::size_t>(t->elements), out.data_ptr<float>());
-  return out;
+  return *t;
+}
+
+void GgufFile::dequantize_f32(const GgufTensorInfo& tensor, float* out) const {
+  dequantize_to_f32(tensor.type, bytes(tensor), static_cast<std::size_t>(tensor.elements), out);
 }
 
 }  // namespace tb

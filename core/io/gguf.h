@@ -1,6 +1,7 @@
 // GGUF (v2, v3) reader: metadata of every value type (arrays and strings included), tensor
 // infos, general.alignment; every count, length and offset is checked against the file before
-// it is used. Tensors are memory-mapped and dequantised to fp32 on load (gguf_types.h).
+// it is used. Tensors are memory-mapped and dequantised to fp32 into a caller's buffer
+// (gguf_types.h); as torch tensors through core/model/tensor_files.h. Torch-free.
 // Format: "GGUF", u32 version, u64 tensor count, u64 metadata count, metadata, tensor infos,
 // padding to the alignment, data. All little-endian.
 #pragma once
@@ -12,8 +13,6 @@
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "core/io/gguf_types.h"
 #include "core/io/mapped_file.h"
@@ -81,9 +80,12 @@ class GgufFile {
   const GgufValue* find_metadata(const std::string& key) const;
   const GgufTensorInfo* find_tensor(const std::string& name) const;
   std::span<const std::byte> bytes(const GgufTensorInfo& tensor) const;
-  // Dequantised to fp32, in torch order. Throws tb::FormatError naming the tensor when missing
-  // or of a type we cannot dequantise.
-  torch::Tensor load_f32(const std::string& name) const;
+  // The tensor of that name, checked to be one we can dequantise. Throws tb::FormatError naming
+  // the tensor when missing or of a type we cannot dequantise.
+  const GgufTensorInfo& dequantizable(const std::string& name) const;
+  // Dequantises `tensor` (from dequantizable) to fp32 into `out` (tensor.elements floats; the
+  // elements in torch order, dims reversed).
+  void dequantize_f32(const GgufTensorInfo& tensor, float* out) const;
 
  private:
   MappedFile file_;

@@ -140,39 +140,6 @@ SafetensorsHeader parse_safetensors(std::span<const std::byte> file, const std::
   return header;
 }
 
-torch::ScalarType to_torch(DType dtype) {
-  switch (dtype) {
-    case DType::Bool: return torch::kBool;
-    case DType::U8: return torch::kUInt8;
-    case DType::I8: return torch::kInt8;
-    case DType::I16: return torch::kInt16;
-    case DType::I32: return torch::kInt32;
-    case DType::I64: return torch::kInt64;
-    case DType::F16: return torch::kFloat16;
-    case DType::BF16: return torch::kBFloat16;
-    case DType::F32: return torch::kFloat32;
-    case DType::F64: return torch::kFloat64;
-  }
-  return torch::kFloat32;
-}
-
-DType from_torch(torch::ScalarType type) {
-  for (DType d : {DType::Bool, DType::U8, DType::I8, DType::I16, DType::I32, DType::I64, DType::F16,
-                  DType::BF16, DType::F32, DType::F64}) {
-    if (to_torch(d) == type) return d;
-  }
-  throw Error(std::string("tensor type ") + c10::toString(type) + " cannot be stored in safetensors");
-}
-
-torch::Tensor tensor_from_bytes(std::span<const std::byte> bytes, DType dtype,
-                                const std::vector<std::int64_t>& shape) {
-  auto out = torch::empty(shape, torch::TensorOptions().dtype(to_torch(dtype)));
-  TORCH_CHECK(static_cast<std::size_t>(out.nbytes()) == bytes.size(),
-              "tensor_from_bytes: size mismatch");
-  if (!bytes.empty()) std::memcpy(out.data_ptr(), bytes.data(), bytes.size());
-  return out;
-}
-
 SafetensorsFile::SafetensorsFile(const std::filesystem::path& path)
     : file_(path), header_(parse_safetensors(file_.bytes(), path.string())) {
   for (std::size_t i = 0; i < header_.tensors.size(); ++i) index_[header_.tensors[i].name] = i;
@@ -187,31 +154,35 @@ std::span<const std::byte> SafetensorsFile::bytes(const SafetensorsTensor& tenso
   return file_.bytes().subspan(header_.data_offset + tensor.begin, tensor.end - tensor.begin);
 }
 
-torch::Tensor SafetensorsFile::load(const std::string& name) const {
+const SafetensorsTensor& SafetensorsFile::at(const std::string& name) const {
   const SafetensorsTensor* t = find(name);
   if (t == nullptr) throw FormatError("no tensor of this name in the file", {path().string(), 0, name});
-  return tensor_from_bytes(bytes(*t), t->dtype, t->shape);
+  return *t;
 }
 
-void write_safetensors(const std::filesystem::path& path,
-                       const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+void write_safetensors(const std::filesystem::path& path, const std::vector<SafetensorsEntry>& tensors,
                        const std::map<std::string, std::string>& metadata) {
   // 1. The header: offsets in the given order; metadata first when present.
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
-  std::vector<torch::Tensor> data;
   std::uint64_t offset = 0;
-  for (const auto& [name, tensor] : tensors) {
-    if (name == "__metadata__") throw Error("a tensor cannot be named __metadata__", {path.string()});
-    if (header.contains(name)) throw Error("the tensor name appears twice", {path.string(), 0, name});
-    const auto cpu = tensor.detach().to(torch::kCPU).contiguous();
-    const DType dtype = from_torch(cpu.scalar_type());
-    const auto nbytes = static_cast<std::uint64_t>(cpu.nbytes());
-    header[name] = {{"dtype", dtype_name(dtype)},
-                    {"shape", cpu.sizes().vec()},
-                    {"data_offsets", {offset, offset + nbytes}}};
+  for (const auto& t : tensors) {
+    if (t.name == "__metadata__") throw Error("a tensor cannot be named __metadata__", {path.string()});
+    if (header.contains(t.name)) throw Error("the tensor name appears twice", {path.string(), 0, t.name});
+    std::uint64_t elements = 1;
+    for (const std::int64_t d : t.shape) {
+      if (d < 0 || !checked_mul(elements, static_cast<std::uint64_t>(d), elements)) {
+        throw Error("the tensor's shape is negative or too large", {path.string(), 0, t.name});
+      }
+    }
+    std::uint64_t nbytes = 0;
+    if (!checked_mul(elements, dtype_size(t.dtype), nbytes) || nbytes != t.bytes.size()) {
+      throw Error("the tensor's bytes do not match its type and shape", {path.string(), 0, t.name});
+    }
+    header[t.name] = {{"dtype", dtype_name(t.dtype)},
+                      {"shape", t.shape},
+                      {"data_offsets", {offset, offset + nbytes}}};
     offset += nbytes;
-    data.push_back(cpu);
   }
   // 2. Pad the JSON with spaces so the data section starts 8-aligned.
   std::string text = header.dump();
@@ -221,7 +192,9 @@ void write_safetensors(const std::filesystem::path& path,
   AtomicFileWriter out(path);
   out.write(&n, 8);
   out.write(text);
-  for (const auto& t : data) out.write(t.data_ptr(), static_cast<std::size_t>(t.nbytes()));
+  for (const auto& t : tensors) {
+    if (!t.bytes.empty()) out.write(t.bytes.data(), t.bytes.size());
+  }
   out.commit();
 }
 

@@ -1,6 +1,7 @@
 // safetensors: reader (memory-mapped, validated exactly as the reference implementation does)
-// and writer (header padded to 8 bytes, written atomically). One file; sharded checkpoints are
-// in safetensors_index.h. Format: u64 little-endian header length N, N bytes of UTF-8 JSON,
+// and writer (header padded to 8 bytes, written atomically), on raw bytes: torch-free. Tensors
+// to and from torch are in core/model/tensor_files.h. One file; sharded checkpoints are in
+// safetensors_index.h. Format: u64 little-endian header length N, N bytes of UTF-8 JSON,
 // then the data section, tensors back to back without gaps.
 #pragma once
 
@@ -11,8 +12,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "core/io/dtype.h"
 #include "core/io/mapped_file.h"
@@ -39,11 +38,13 @@ struct SafetensorsHeader {
 // Throws tb::FormatError saying what is wrong (with the tensor's name where there is one).
 SafetensorsHeader parse_safetensors(std::span<const std::byte> file, const std::string& path);
 
-// Copies `bytes` (little-endian, `dtype`) into a new CPU tensor of `shape`.
-torch::Tensor tensor_from_bytes(std::span<const std::byte> bytes, DType dtype,
-                                const std::vector<std::int64_t>& shape);
-torch::ScalarType to_torch(DType dtype);
-DType from_torch(torch::ScalarType type);  // throws tb::Error for types safetensors lacks
+// One tensor to write: its little-endian bytes (elements x dtype size, checked by the writer).
+struct SafetensorsEntry {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<std::int64_t> shape;
+  std::span<const std::byte> bytes;
+};
 
 class SafetensorsFile {
  public:
@@ -53,9 +54,9 @@ class SafetensorsFile {
   const std::filesystem::path& path() const { return file_.path(); }
   // nullptr when there is no such tensor.
   const SafetensorsTensor* find(const std::string& name) const;
-  std::span<const std::byte> bytes(const SafetensorsTensor& tensor) const;
   // Throws tb::FormatError naming the file when the tensor is not there.
-  torch::Tensor load(const std::string& name) const;
+  const SafetensorsTensor& at(const std::string& name) const;
+  std::span<const std::byte> bytes(const SafetensorsTensor& tensor) const;
 
  private:
   MappedFile file_;
@@ -63,9 +64,9 @@ class SafetensorsFile {
   std::map<std::string, std::size_t, std::less<>> index_;
 };
 
-// Writes tensors (any device; copied to CPU, contiguous) in the given order, atomically.
-void write_safetensors(const std::filesystem::path& path,
-                       const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+// Writes the entries in the given order, atomically. Throws tb::Error naming the file and the
+// tensor for a repeated or reserved name, or bytes that do not match dtype and shape.
+void write_safetensors(const std::filesystem::path& path, const std::vector<SafetensorsEntry>& tensors,
                        const std::map<std::string, std::string>& metadata = {});
 
 }  // namespace tb

@@ -80,10 +80,11 @@ const SafetensorsTensor& SafetensorsCheckpoint::info(const std::string& name) co
   return *shards_[it->second]->find(name);
 }
 
-torch::Tensor SafetensorsCheckpoint::load(const std::string& name) const {
+std::span<const std::byte> SafetensorsCheckpoint::bytes(const std::string& name) const {
   const auto it = where_.find(name);
   if (it == where_.end()) throw FormatError("no tensor of this name in the checkpoint", {"", 0, name});
-  return shards_[it->second]->load(name);
+  const SafetensorsFile& shard = *shards_[it->second];
+  return shard.bytes(shard.at(name));
 }
 
 }  // namespace tb

@@ -21,8 +21,8 @@ class SafetensorsCheckpoint {
 
   std::vector<std::string> names() const;  // sorted
   bool contains(const std::string& name) const { return where_.count(name) != 0; }
-  const SafetensorsTensor& info(const std::string& name) const;
-  torch::Tensor load(const std::string& name) const;
+  const SafetensorsTensor& info(const std::string& name) const;  // throws tb::FormatError when missing
+  std::span<const std::byte> bytes(const std::string& name) const;
   const std::vector<std::filesystem::path>& files() const { return files_; }
 
  private:

@@ -10,6 +10,7 @@
 #include "core/io/safetensors.h"
 #include "core/model/model_inspect.h"
 #include "core/text/bpe_tokenizer.h"
+#include "core/model/tensor_files.h"
 
 namespace tb {
 namespace {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/common/error.h"
+#include "core/model/tensor_files.h"
 
 namespace tb {
 
@@ -46,7 +47,7 @@ std::map<std::string, torch::Tensor> load_gguf_weights(const GgufFile& gguf, con
   for (const GgufTensorInfo& t : gguf.header().tensors) {
     const auto hf = hf_name_for_gguf(t.name);
     if (!hf) continue;
-    torch::Tensor w = gguf.load_f32(t.name);
+    torch::Tensor w = load_f32(gguf, t.name);
     if (permuted && t.name.find(".attn_q.") != std::string::npos) {
       w = unpermute_rope_rows(w, config.num_heads);
     } else if (permuted && t.name.find(".attn_k.") != std::string::npos) {

@@ -16,6 +16,7 @@
 #include "core/io/json_file.h"
 #include "core/io/json_number.h"
 #include "core/io/safetensors.h"
+#include "core/model/tensor_files.h"
 
 namespace tb {
 namespace {
@@ -185,7 +186,7 @@ LoraAdapter LoraAdapter::load_peft(const std::filesystem::path& folder, const Mo
   const std::int64_t r = a.config_.rank;
   for (const auto& t : file.header().tensors) {
     std::smatch m;
-    auto tensor = file.load(t.name).to(device, torch::kFloat32);
+    auto tensor = load_tensor(file, t.name).to(device, torch::kFloat32);
     auto expect_shape = [&](std::vector<std::int64_t> shape) {
       if (tensor.sizes().vec() != shape) {
         throw FormatError("shape " + c10::str(tensor.sizes()) + " does not fit the model (expected " + c10::str(shape) + ")",

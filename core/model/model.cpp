@@ -8,6 +8,7 @@
 #include "core/model/gguf_weights.h"
 #include "core/model/model_inspect.h"
 #include "core/model/rope.h"
+#include "core/model/tensor_files.h"
 
 namespace tb {
 
@@ -27,7 +28,7 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
   } else if (std::filesystem::is_directory(path, ec)) {
     config = config_from_hf_file(path / "config.json");
     const auto checkpoint = SafetensorsCheckpoint::open_folder(path);
-    for (const auto& name : checkpoint.names()) named[name] = checkpoint.load(name);
+    for (const auto& name : checkpoint.names()) named[name] = load_tensor(checkpoint, name);
   } else {
     throw Error("not a model: give a Hugging Face model folder or a .gguf file", {path.string()});
   }

@@ -16,6 +16,7 @@
 #include "core/io/sha256.h"
 #include "core/model/trainable.h"
 #include "core/train/evaluation.h"
+#include "core/model/tensor_files.h"
 
 namespace fs = std::filesystem;
 
@@ -313,19 +314,19 @@ void TrainingSession::load(const fs::path& folder) {
   const SafetensorsFile state(folder / kOptimizerFile);
   torch::NoGradGuard no_grad;
   for (const auto& p : optimizer_->parameters()) {
-    const auto t = weights.load(p.name);
+    const auto t = load_tensor(weights, p.name);
     if (t.sizes() != p.tensor.sizes()) throw FormatError("tensor of the wrong shape", {weights.path().string(), 0, p.name});
     p.tensor.detach().copy_(t);
   }
   std::vector<std::pair<std::string, torch::Tensor>> moments;
   for (const auto& p : optimizer_->parameters()) {
-    for (const char* prefix : {"m.", "v."}) moments.emplace_back(prefix + p.name, state.load(prefix + p.name));
+    for (const char* prefix : {"m.", "v."}) moments.emplace_back(prefix + p.name, load_tensor(state, prefix + p.name));
   }
   optimizer_->load_state(moments, s.at("optimizer_steps").get<std::int64_t>());
   at::Generator cpu = at::detail::getDefaultCPUGenerator();
-  cpu.set_state(state.load("rng.cpu"));
+  cpu.set_state(load_tensor(state, "rng.cpu"));
   if (auto gen = cuda_generator(model_->device())) {
-    if (state.find("rng.cuda") != nullptr) gen->set_state(state.load("rng.cuda"));
+    if (state.find("rng.cuda") != nullptr) gen->set_state(load_tensor(state, "rng.cuda"));
   }
   step_ = s.at("step").get<std::int64_t>();
 }

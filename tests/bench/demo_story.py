@@ -7,8 +7,12 @@ answers side by side, the time each run took — and says whether the goals are 
 tuned ROUGE-L >= base + 0.10 (science Q&A), tuned rating exact match >= base + 0.25 (reviews).
 
 usage: demo_story.py --cli build/dev/app/cli/tunebench-cli [--out docs/DEMO.md] [--steps N]
+                     [--projects science,reviews] [--check]
        --steps N: a shortened story (N steps per run, few answers) for the ctest; 0 = as shipped.
-Exit code: 0 when written (goals met or not; the file says which), 1 on a failed run.
+       --projects: which demo projects to train (default both; a project left out says "not run").
+       --check: exit 1, naming the figure, unless every trained project's tuned test loss is below
+                its base's (what even a shortened run must show).
+Exit code: 0 when written (goals met or not; the file says which), 1 on a failed run or check.
 """
 import argparse
 import json
@@ -81,22 +85,33 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "DEMO.md"))
     ap.add_argument("--steps", type=int, default=0)
+    ap.add_argument("--projects", default="science,reviews")
+    ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
+    chosen = set(a.projects.split(","))
+    if not chosen or not chosen <= {"science", "reviews"}:
+        raise SystemExit(f"demo_story: --projects takes science, reviews or both, not {a.projects!r}")
     work = tempfile.mkdtemp(prefix="tunebench-demo-")
 
-    # 1. Both runs, as the projects ship (or shortened).
-    sci_project, sci_p = project_copy("science-qa.tbproj", work, a.steps)
-    rev_project, rev_p = project_copy("reviews.tbproj", work, a.steps)
-    sci, sci_s = train(a.cli, sci_project, work)
-    rev, rev_s = train(a.cli, rev_project, work)
+    # 1. The runs, as the projects ship (or shortened).
+    sci = rev = None
+    if "science" in chosen:
+        sci_project, sci_p = project_copy("science-qa.tbproj", work, a.steps)
+        sci, sci_s = train(a.cli, sci_project, work)
+    if "reviews" in chosen:
+        rev_project, rev_p = project_copy("reviews.tbproj", work, a.steps)
+        rev, rev_s = train(a.cli, rev_project, work)
 
-    # 2. The figures.
-    sg = sci["generation"]
-    rouge_b, rouge_t = sg["base"]["rouge_l"], sg["tuned"]["rouge_l"]
-    ra = rev["generation"]["answers"]
-    rate_b, rate_t = rating_match(ra, "base"), rating_match(ra, "tuned")
+    # 2. The figures (NaN where a project was not run).
+    nan = float("nan")
+    rouge_b, rouge_t = (sci["generation"]["base"]["rouge_l"], sci["generation"]["tuned"]["rouge_l"]) if sci else (nan, nan)
+    ra = rev["generation"]["answers"] if rev else []
+    rate_b, rate_t = (rating_match(ra, "base"), rating_match(ra, "tuned")) if rev else (nan, nan)
     rouge_ok = rouge_t >= rouge_b + ROUGE_GOAL
     rate_ok = rate_t >= rate_b + RATING_GOAL
+
+    def met(ok, r):
+        return "not run" if r is None else ("yes" if ok else "no")
 
     def probe(r):
         p = r.get("probe") or {}
@@ -123,12 +138,16 @@ def main():
     w("| goal | base | tuned | change | met |")
     w("| --- | --- | --- | --- | --- |")
     w(f"| science Q&A: ROUGE-L ≥ base + {ROUGE_GOAL:.2f} | {rouge_b:.3f} | {rouge_t:.3f} | {rouge_t - rouge_b:+.3f} | "
-      f"{'yes' if rouge_ok else 'no'} |")
+      f"{met(rouge_ok, sci)} |")
     w(f"| reviews: star-rating exact match ≥ base + {RATING_GOAL:.2f} | {rate_b:.3f} | {rate_t:.3f} | "
-      f"{rate_t - rate_b:+.3f} | {'yes' if rate_ok else 'no'} |")
+      f"{rate_t - rate_b:+.3f} | {met(rate_ok, rev)} |")
     w("")
-    for title, r, secs, p in (("Science Q&A (resources/demo/science-qa.tbproj)", sci, sci_s, sci_p),
-                              ("Review ratings (resources/demo/reviews.tbproj)", rev, rev_s, rev_p)):
+    runs = []
+    if sci:
+        runs.append(("Science Q&A (resources/demo/science-qa.tbproj)", sci, sci_s, sci_p))
+    if rev:
+        runs.append(("Review ratings (resources/demo/reviews.tbproj)", rev, rev_s, rev_p))
+    for title, r, secs, p in runs:
         g, t = r["generation"], r["test"]
         w(f"## {title}")
         w("")
@@ -163,8 +182,20 @@ def main():
     with open(tmp, "w") as f:
         f.write(text)
     os.replace(tmp, a.out)
-    print(f"wrote {a.out}: ROUGE-L {rouge_b:.3f} -> {rouge_t:.3f} ({'met' if rouge_ok else 'not met'}), "
-          f"rating match {rate_b:.3f} -> {rate_t:.3f} ({'met' if rate_ok else 'not met'})")
+    print(f"wrote {a.out}: ROUGE-L {rouge_b:.3f} -> {rouge_t:.3f} ({met(rouge_ok, sci)}), "
+          f"rating match {rate_b:.3f} -> {rate_t:.3f} ({met(rate_ok, rev)})")
+
+    # 4. What even a shortened run must show: the tuned model fits its task's test split better.
+    if a.check:
+        failed = [f"{name}: tuned test loss {r['test']['tuned']['loss']:.4f} is not below the base's "
+                  f"{r['test']['base']['loss']:.4f}"
+                  for name, r in (("science", sci), ("reviews", rev))
+                  if r is not None and not r["test"]["tuned"]["loss"] < r["test"]["base"]["loss"]]
+        for name, r in (("science", sci), ("reviews", rev)):
+            if r is not None:
+                print(f"{name}: test loss base {r['test']['base']['loss']:.4f} -> tuned {r['test']['tuned']['loss']:.4f}")
+        if failed:
+            raise SystemExit("demo_story: FAILED: " + "; ".join(failed))
 
 
 if __name__ == "__main__":

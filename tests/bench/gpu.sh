@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The GPU machine's one script (DESIGN.md §7): builds tb_core and tunebench-cli with the
-# gpu-noui preset, then checks that training, evaluation and generation run on CUDA and times
-# them — the tiny parity Llama in fp32 and bf16, and a model of the demo's shape (SmolLM2-135M,
+# The GPU machine's one script (DESIGN.md §7): builds tb_core, tunebench-cli and the GPU kernel
+# checks with the gpu-noui preset, runs the kernel checks, then checks that training, evaluation
+# and generation run on CUDA and times them — the tiny parity Llama in fp32 and bf16, and a model of the demo's shape (SmolLM2-135M,
 # random weights: the real ones do not fit the 64 MiB the machine is sent) with LoRA and full
 # fine-tuning in bf16. Prints a table last. Run from the repository root on the device with
 #   carry: .carry (pcre2.h, the demo's config and tokenizer), build/dev/tests/parity/fixtures/transformer/llama_gqa
@@ -24,6 +24,10 @@ else
   echo "build failed"; exit 1
 fi
 "$CLI" doctor > "$OUT/doctor.txt" 2>&1; head -12 "$OUT/doctor.txt"
+# The CUDA kernels against libtorch's composites (tests/gpu/gpu_kernel_checks.cpp).
+build/gpu-noui/tests/gpu/gpu_kernel_checks > "$OUT/gpu_kernel_checks.txt" 2>&1
+rc=$?; cat "$OUT/gpu_kernel_checks.txt"
+ROWS+=("gpu_kernel_checks|rc $rc|$(grep -c '^ok' "$OUT/gpu_kernel_checks.txt") ok, $(grep -c '^FAIL' "$OUT/gpu_kernel_checks.txt") failed|")
 python3 "$ROOT/tests/bench/make_random_llama.py" "$ROOT/.carry/smol-shape" /tmp/smol-random
 
 # One training run: its status, steps, last tokens/s, peak device memory, seconds.

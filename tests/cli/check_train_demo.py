@@ -1,5 +1,7 @@
 """tunebench-cli train / eval / sweep on the demo model and the science Q&A sample, bounded so
-that it fits a CI run on a 2-core CPU: the run completes, report.json and report.md hold base
+that it fits a CI run on a 2-core CPU (the forgetting probe on 16 of the default probe's 80
+general texts, tests/data/probes/general_16.jsonl, and answers of 24 tokens): the run
+completes, report.json and report.md hold base
 vs tuned metrics, the folder holds what DESIGN.md section 5 lists, eval measures a checkpoint
 again, a second run into the same folder is refused, and a two-point sweep names a winner."""
 import json
@@ -11,6 +13,7 @@ import sys
 
 program = os.environ["PROGRAM"]
 project = os.environ["PROJECT"]
+probe = os.environ["PROBE"]
 work = pathlib.Path(os.environ["WORK"])
 shutil.rmtree(work, ignore_errors=True)
 work.mkdir(parents=True)
@@ -30,7 +33,8 @@ def check(cond, what):
 
 
 # 1. A bounded LoRA run.
-p = cli("train", project, "--max-steps", "6", "--run-dir", str(run_dir), "--json")
+p = cli("train", project, "--max-steps", "6", "--run-dir", str(run_dir), "--probe", probe,
+        "--generation-max-tokens", "24", "--json")
 report = json.loads(p.stdout)
 check(report["status"] == "finished", "status finished: " + report["status"])
 stage = report["stages"][0]
@@ -40,8 +44,16 @@ for side in ("base", "tuned"):
     check(isinstance(test[side]["loss"], float) and test[side]["examples"] == 32, f"test loss of {side}: {test[side]}")
     g = report["generation"][side]
     check(g["count"] == 4 and 0 <= g["rouge_l"] <= 1 and 0 <= g["exact_match"] <= 1, f"generation scores of {side}: {g}")
-    check(report["probe"][side]["examples"] == 80, f"probe of {side}")
+    check(report["probe"][side]["examples"] == 16, f"probe of {side}")
 check(test["tuned"]["loss"] < test["base"]["loss"], "six LoRA steps lower the test loss: %s" % test)
+# The forgetting probe's value: the base model's perplexity on the 16 general texts is a real
+# figure (finite, between 2 and 200 for an instruct model on plain prose), the tuned model is
+# measured with its adapter on (a different figure), and six small LoRA steps forget little
+# (within 10 % of the base).
+pb, pt = report["probe"]["base"]["perplexity"], report["probe"]["tuned"]["perplexity"]
+check(2.0 < pb < 200.0, f"base probe perplexity is a real figure: {pb}")
+check(pt != pb, f"the tuned model is probed with its adapter: base {pb}, tuned {pt}")
+check(abs(pt / pb - 1.0) < 0.10, f"six LoRA steps forget little: probe perplexity {pb:.3f} -> {pt:.3f}")
 check(len(report["generation"]["answers"]) == 4, "four side-by-side answers")
 md = (run_dir / "report.md").read_text()
 for needle in ("## Base vs tuned on the test split", "| loss |", "| perplexity |", "| ROUGE-L |", "| BLEU |",
@@ -61,6 +73,7 @@ check(any(e["type"] == "sample" and e["output"] for e in events), "sample answer
 p = cli("eval", str(run_dir), "--checkpoint", "step-5", "--generation-examples", "0", "--json")
 again = json.loads(p.stdout)
 check(abs(again["test"]["base"]["loss"] - test["base"]["loss"]) < 1e-6, "the base is the same model")
+check(abs(again["probe"]["base"]["perplexity"] - pb) < 1e-6 * pb, "the probe measures the base again to the same figure")
 check((run_dir / "eval-step-5.md").exists(), "eval-step-5.md written")
 
 # 3. Export: the LoRA adapter in PEFT's layout, and a merged folder transformers reads.

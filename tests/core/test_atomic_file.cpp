@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
@@ -21,7 +22,7 @@ std::string read_all(const fs::path& p) {
 }
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(TB_TEST_TMP) / name;
+  const fs::path dir = fs::path(tb_test::test_tmp()) / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -48,7 +49,7 @@ TEST(AtomicFile, AbandonedWriteLeavesOldFileAndNoTemporary) {
 }
 
 TEST(AtomicFile, MissingFolderIsAnIoErrorNamingTheFile) {
-  const fs::path target = fs::path(TB_TEST_TMP) / "no_such_folder" / "x" / "a.txt";
+  const fs::path target = fs::path(tb_test::test_tmp()) / "no_such_folder" / "x" / "a.txt";
   try {
     tb::write_file_atomic(target, "x");
     FAIL() << "expected tb::IoError";

@@ -10,13 +10,14 @@
 #include "core/common/error.h"
 #include "core/data/dataset.h"
 #include "core/io/sha256.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace tb::data;
-const fs::path kData = fs::path(TB_SOURCE_DIR) / "tests/data/datasets";
-const fs::path kTmp = fs::path(TB_TEST_TMP) / "dataset_reader";
+const fs::path kData = fs::path(tb_test::source_dir()) / "tests/data/datasets";
+const fs::path kTmp = fs::path(tb_test::test_tmp()) / "dataset_reader";
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

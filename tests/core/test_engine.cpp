@@ -45,12 +45,24 @@ TEST(Engine, SubmitDoesNotBlockOnARunningJob) {
   tb::Engine engine(rec.sink());
   std::promise<void> release;
   auto released = release.get_future().share();
-  const tb::JobId slow = engine.submit("slow", [released](tb::JobContext&) { released.wait(); });
-  const auto before = std::chrono::steady_clock::now();
-  const tb::JobId next = engine.submit("next", [](tb::JobContext&) {});
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 100ms);
-  EXPECT_EQ(engine.pending(), 2u);
+  std::promise<void> started;
+  const tb::JobId slow = engine.submit("slow", [released, &started](tb::JobContext&) {
+    started.set_value();
+    released.wait();
+  });
+  started.get_future().wait();  // the worker is inside `slow`, which waits for `release`
+  // 1. Submit from another thread. A submit that waits for the running job never returns while
+  //    `slow` is held: the wait below then ends without it (a liveness bound, not a speed
+  //    figure), the test fails, and releasing the job lets that submit finish.
+  auto submitted = std::async(std::launch::async, [&engine] { return engine.submit("next", [](tb::JobContext&) {}); });
+  const bool returned = submitted.wait_for(10s) == std::future_status::ready;
+  EXPECT_TRUE(returned) << "submit blocked while a job was running";
+  if (returned) {
+    EXPECT_EQ(engine.pending(), 2u);  // `slow` running, `next` queued
+  }
+  // 2. Both jobs then run to the end.
   release.set_value();
+  const tb::JobId next = submitted.get();
   EXPECT_EQ(rec.wait_end(slow).state, tb::JobState::Finished);
   EXPECT_EQ(rec.wait_end(next).state, tb::JobState::Finished);
 }

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <iterator>
 #include <limits>
 #include <random>
@@ -333,18 +332,17 @@ TEST(NearDuplicateIndex, EmptyDocumentsAndRepeatedIds) {
   EXPECT_EQ(index.find_pairs(), (std::vector<NearDuplicatePair>{{3, 4, 0, 0, 1.0}}));
 }
 
-TEST(NearDuplicateIndex, ThousandsOfIdenticalTextsStayFastAndExact) {
+TEST(NearDuplicateIndex, ThousandsOfIdenticalTextsStayExact) {
+  // Every one of the two million pairs, exactly (the time this takes is measured by
+  // tests/bench/bench_data_scans.cpp, not asserted here).
   Corpus corpus(7);
   const std::string text = join(corpus.words(60));
   NearDuplicateIndex index;  // threshold 0.8
-  const auto start = std::chrono::steady_clock::now();
   for (int d = 0; d < 2000; ++d) index.add(d, d % 2, shingles_of(d % 3 == 0 ? text : text + "!"));
   index.add(5000, 2, shingles_of(text + " appended"));  // 58 of 59 shingles shared
   for (int d = 0; d < 100; ++d) index.add(6000 + d, 0, shingles_of(join(corpus.words(60))));
   EXPECT_EQ(index.distinct_sets(), 102u);
   const std::vector<NearDuplicatePair> found = index.find_pairs();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(found.size(), 2000u * 1999u / 2u + 2000u);
   std::size_t k = 0;
   for (std::int64_t a = 0; a < 2000; ++a) {
@@ -355,8 +353,6 @@ TEST(NearDuplicateIndex, ThousandsOfIdenticalTextsStayFastAndExact) {
     ASSERT_EQ(found[k], (NearDuplicatePair{a, 5000, static_cast<int>(a % 2), 2, 58.0 / 59.0}));
     ++k;
   }
-  // Generous: the real cost is a few hundred milliseconds, all of it the 2 million pairs.
-  EXPECT_LT(seconds, 10.0);
 }
 
 TEST(LshParams, MostRowsPerBandThatKeepNinetyNinePercentRecall) {

@@ -4,7 +4,6 @@
 // plain numbers not taken for phones or IPs; no overlaps; any bytes and big inputs are fine.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -201,15 +200,17 @@ TEST(PiiScan, MatchesNeverOverlap) {
 
 TEST(PiiScan, AnyBytesAndBigInputs) {
   // Every byte value, invalid UTF-8 around a match, and long runs of the characters the
-  // rules read: no crash, matches found where they are, time linear.
+  // rules read: matches found exactly where they are (how the time grows with the input is
+  // measured by tests/bench/bench_data_scans.cpp, not asserted here).
   std::string all;
   for (int b = 0; b < 256; ++b) all.push_back(static_cast<char>(b));
-  EXPECT_NO_FATAL_FAILURE(scan_pii(all));
+  EXPECT_TRUE(scan_pii(all).empty());  // no rule matches the 256 byte values in order
+  const std::string around = all + " a@example.com " + all;
+  EXPECT_EQ(scan_pii(around), (std::vector<PiiMatch>{{tb::data::PiiKind::Email, 257, 13}}));
   EXPECT_EQ(found_in(std::string("\xff\xfe") + "a@example.com" + "\xc3"),
             one("email", "a@example.com"));
   EXPECT_EQ(found_in(std::string("\xe2\x80") + "10.0.0.1" + "\x80"), one("ip_address", "10.0.0.1"));
 
-  const auto start = std::chrono::steady_clock::now();
   std::string big;
   for (const char* unit :
        {"1", "1.", "1-", "+1 ", "a@", "@a.", "AB12", "1:", "::", "(1) ", "4111 ", "a.b@c.de "}) {
@@ -218,10 +219,11 @@ TEST(PiiScan, AnyBytesAndBigInputs) {
     big += block + "\n";
   }
   const std::vector<PiiMatch> matches = scan_pii(big);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_EQ(matches.size(), 200000u / 9u + 1u);  // the "a.b@c.de " block, one address each
-  EXPECT_LT(seconds, 5.0);  // about 2.4 MB; linear rules take well under a second
+  ASSERT_EQ(matches.size(), 200000u / 9u + 1u);  // the "a.b@c.de " block, one address each
+  const std::size_t block = big.find("a.b@c.de ");
+  for (std::size_t k = 0; k < matches.size(); ++k) {
+    ASSERT_EQ(matches[k], (PiiMatch{tb::data::PiiKind::Email, block + 9 * k, 8})) << k;
+  }
 }
 
 }  // namespace

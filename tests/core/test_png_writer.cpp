@@ -20,20 +20,17 @@
 #include "core/io/line_chart.h"
 #include "core/io/png_writer.h"
 #include "core/io/sha256.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 using Palette = std::vector<std::array<std::uint8_t, 3>>;
 
-#ifdef TB_SOURCE_DIR
-const std::string kCheckScript = TB_SOURCE_DIR "/tests/core/check_png.py";
-#else
-const std::string kCheckScript =
-    (std::filesystem::path(__FILE__).parent_path() / "check_png.py").string();
-#endif
+const std::string kCheckScript = tb_test::source_dir() + "/tests/core/check_png.py";
 
 std::filesystem::path temp_png(const std::string& name) {
-  return std::filesystem::temp_directory_path() / ("tb_test_png_" + name + ".png");
+  std::filesystem::create_directories(tb_test::test_tmp());
+  return std::filesystem::path(tb_test::test_tmp()) / ("png_" + name + ".png");
 }
 
 bool have_python() { return std::system("python3 -c pass >/dev/null 2>&1") == 0; }

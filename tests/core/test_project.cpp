@@ -8,11 +8,12 @@
 
 #include "core/common/error.h"
 #include "core/engine/project.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kProjects = fs::path(TB_SOURCE_DIR) / "tests" / "data" / "projects";
+const fs::path kProjects = fs::path(tb_test::source_dir()) / "tests" / "data" / "projects";
 
 std::string error_of(const nlohmann::json& j) {
   try {
@@ -49,7 +50,7 @@ TEST(Project, StagesOverrideTheProjectSettings) {
 
 TEST(Project, RoundTripAndAtomicSaveWithBackup) {
   auto p = tb::load_project(kProjects / "sequential.tbproj");
-  const fs::path dir = fs::path(TB_TEST_TMP) / "project_round_trip";
+  const fs::path dir = fs::path(tb_test::test_tmp()) / "project_round_trip";
   fs::remove_all(dir);
   fs::create_directories(dir);
   p.file = dir / "copy.tbproj";
@@ -134,7 +135,7 @@ TEST(Project, PathsCannotSilentlyLeaveTheProject) {
 }
 
 TEST(Project, ADamagedFileOpensFromItsBackupWithANotice) {
-  const fs::path dir = fs::path(TB_TEST_TMP) / "project_backup";
+  const fs::path dir = fs::path(tb_test::test_tmp()) / "project_backup";
   fs::remove_all(dir);
   fs::create_directories(dir);
   auto p = tb::load_project(kProjects / "sequential.tbproj");
@@ -182,7 +183,7 @@ TEST(Project, ADamagedFileOpensFromItsBackupWithANotice) {
 
 TEST(Project, TheDemoProjectsLoadWithTheirData) {
   int count = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path(TB_SOURCE_DIR) / "resources" / "demo")) {
+  for (const auto& entry : fs::directory_iterator(fs::path(tb_test::source_dir()) / "resources" / "demo")) {
     if (entry.path().extension() != ".tbproj") continue;
     ++count;
     SCOPED_TRACE(entry.path().string());
@@ -198,7 +199,7 @@ TEST(Project, TheDemoProjectsLoadWithTheirData) {
   }
   EXPECT_GE(count, 2);
   // The one the workbench opens on a first start is bounded: minutes on a CPU.
-  EXPECT_GT(tb::load_project(fs::path(TB_SOURCE_DIR) / "resources" / "demo" / "science-qa.tbproj").training.max_steps, 0);
+  EXPECT_GT(tb::load_project(fs::path(tb_test::source_dir()) / "resources" / "demo" / "science-qa.tbproj").training.max_steps, 0);
 }
 
 TEST(Project, VotesRoundTrip) {

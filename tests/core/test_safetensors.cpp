@@ -10,6 +10,8 @@
 #include "core/common/error.h"
 #include "core/io/safetensors.h"
 #include "core/io/safetensors_index.h"
+#include "core/model/tensor_files.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
@@ -83,7 +85,7 @@ TEST(Safetensors, MalformedFilesGiveSpecificErrors) {
 }
 
 TEST(Safetensors, WriteThenReadEveryDtype) {
-  const fs::path dir = fs::path(TB_TEST_TMP) / "safetensors_roundtrip";
+  const fs::path dir = fs::path(tb_test::test_tmp()) / "safetensors_roundtrip";
   fs::create_directories(dir);
   torch::manual_seed(3);
   std::vector<std::pair<std::string, torch::Tensor>> tensors = {
@@ -106,21 +108,21 @@ TEST(Safetensors, WriteThenReadEveryDtype) {
   EXPECT_EQ(file.header().data_offset % 8, 0u);
   EXPECT_EQ(file.header().metadata.at("format"), "pt");
   for (const auto& [name, t] : tensors) {
-    const auto got = file.load(name);
+    const auto got = load_tensor(file, name);
     EXPECT_EQ(got.scalar_type(), t.scalar_type()) << name;
     EXPECT_TRUE(torch::equal(got, t)) << name;
   }
-  EXPECT_THROW(file.load("nope"), tb::FormatError);
+  EXPECT_THROW(load_tensor(file, "nope"), tb::FormatError);
   const auto checkpoint = tb::SafetensorsCheckpoint::open_folder(dir);
   EXPECT_EQ(checkpoint.names().size(), tensors.size());
-  EXPECT_TRUE(torch::equal(checkpoint.load("f32"), tensors[0].second));
+  EXPECT_TRUE(torch::equal(load_tensor(checkpoint, "f32"), tensors[0].second));
   EXPECT_THROW(tb::write_safetensors(dir / "dup.safetensors", {{"a", torch::ones(1)}, {"a", torch::ones(1)}}),
                tb::Error);
   EXPECT_FALSE(fs::exists(dir / "dup.safetensors"));
 }
 
 TEST(Safetensors, ShardIndexIsChecked) {
-  const fs::path dir = fs::path(TB_TEST_TMP) / "safetensors_index";
+  const fs::path dir = fs::path(tb_test::test_tmp()) / "safetensors_index";
   fs::remove_all(dir);
   fs::create_directories(dir);
   tb::write_safetensors(dir / "a.safetensors", {{"x", torch::ones(2)}});
@@ -132,7 +134,7 @@ TEST(Safetensors, ShardIndexIsChecked) {
   const auto ck = tb::SafetensorsCheckpoint::open_folder(dir);
   EXPECT_EQ(ck.names(), (std::vector<std::string>{"x", "y"}));
   EXPECT_EQ(ck.files().size(), 2u);
-  EXPECT_TRUE(torch::equal(ck.load("y"), torch::zeros(3)));
+  EXPECT_TRUE(torch::equal(load_tensor(ck, "y"), torch::zeros(3)));
 
   auto error_of_index = [&](const std::string& text) -> std::string {
     write_index(text);

@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/train/sweep.h"
 #include "tests/core/train_fixtures.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
@@ -46,7 +47,7 @@ TEST(Sweep, TrialsRankedByValidationLoss) {
   space.learning_rates = {1e-5, 5e-3, 0.9};  // too small, right, far too large
   SweepOptions options;
   options.trial_max_steps = 15;
-  const fs::path dir = fs::path(TB_TEST_TMP) / "sweep_trials";
+  const fs::path dir = fs::path(tb_test::test_tmp()) / "sweep_trials";
   fs::remove_all(dir);
   const auto result = run_sweep(base, space, options, dir, {}, {});
   ASSERT_EQ(result.leaderboard.size(), 3u);

@@ -16,6 +16,7 @@
 #include "core/text/normalizer.h"
 #include "core/text/pretokenizer.h"
 #include "core/text/sentencepiece_tokenizer.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
@@ -91,7 +92,7 @@ TEST(SentencePiece, RefusesFilesThatAreNotSentencePiece) {
 
 TEST(SentencePiece, FuzzRegressionsAreErrorsNotCrashes) {
   // Each file once ended the process inside libsentencepiece (found by fuzz_sentencepiece).
-  for (const auto& entry : std::filesystem::directory_iterator(TB_SOURCE_DIR "/tests/data/fuzz_regressions/fuzz_sentencepiece")) {
+  for (const auto& entry : std::filesystem::directory_iterator(tb_test::source_dir() + "/tests/data/fuzz_regressions/fuzz_sentencepiece")) {
     std::ifstream in(entry.path(), std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_THROW(tb::SentencePieceTokenizer::from_serialized(bytes, entry.path().string()), tb::FormatError)

@@ -18,6 +18,7 @@
 #include "core/train/lr_schedule.h"
 #include "core/train/train_config.h"
 #include "tests/core/train_fixtures.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
@@ -147,7 +148,7 @@ TEST(Batcher, BatchTensorsShiftLabelsAndRestartPositions) {
 }
 
 TEST(Checkpoint, SealedVerifiedAndPruned) {
-  const fs::path root = fs::path(TB_TEST_TMP) / "checkpoint_sealed";
+  const fs::path root = fs::path(tb_test::test_tmp()) / "checkpoint_sealed";
   fs::remove_all(root);
   for (int step : {1, 2, 3, 4}) {
     write_checkpoint(checkpoint_folder(root, step), [&](const fs::path& dir) {

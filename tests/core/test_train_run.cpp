@@ -12,9 +12,11 @@
 
 #include "core/common/error.h"
 #include "core/io/safetensors.h"
+#include "core/model/tensor_files.h"
 #include "core/train/checkpoint.h"
 #include "core/train/train_run.h"
 #include "tests/core/train_fixtures.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
@@ -22,7 +24,7 @@ namespace fs = std::filesystem;
 using namespace tb::train;
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(TB_TEST_TMP) / ("train_run_" + name);
+  const fs::path dir = fs::path(tb_test::test_tmp()) / ("train_run_" + name);
   fs::remove_all(dir);
   return dir;
 }
@@ -88,7 +90,7 @@ TEST(TrainRun, OverfittingWarnsAndStopsOnTheBest) {
   // The weights in hand are the best checkpoint's.
   const tb::SafetensorsFile best(checkpoint_folder(dir / "checkpoints", stage.best_step) / "weights.safetensors");
   for (const auto& p : result.final_session->trainable()) {
-    EXPECT_TRUE(torch::equal(p.tensor.detach(), best.load(p.name))) << p.name;
+    EXPECT_TRUE(torch::equal(p.tensor.detach(), tb::load_tensor(best, p.name))) << p.name;
   }
   const auto evals = rec.all<EvalMetrics>();
   double lowest = 1e9;
@@ -138,7 +140,7 @@ TEST(TrainRun, InjectedNanRollsBackAndCorruptsNothing) {
   const tb::SafetensorsFile saved(all.back().folder / "weights.safetensors");
   for (const auto& p : result.final_session->trainable()) {
     EXPECT_TRUE(torch::isfinite(p.tensor).all().item<bool>()) << p.name;
-    EXPECT_TRUE(torch::equal(p.tensor.detach(), saved.load(p.name))) << p.name;
+    EXPECT_TRUE(torch::equal(p.tensor.detach(), tb::load_tensor(saved, p.name))) << p.name;
   }
   const auto steps = rec.all<StepMetrics>();
   EXPECT_FALSE(steps.back().applied);

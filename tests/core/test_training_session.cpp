@@ -9,6 +9,7 @@
 #include "core/common/error.h"
 #include "core/train/checkpoint.h"
 #include "tests/core/train_fixtures.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
@@ -18,7 +19,7 @@ using tb::train::TrainingSession;
 using tb::train::TrainMethod;
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(TB_TEST_TMP) / ("training_session_" + name);
+  const fs::path dir = fs::path(tb_test::test_tmp()) / ("training_session_" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

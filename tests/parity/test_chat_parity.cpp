@@ -16,13 +16,14 @@
 #include "core/data/tokenize_example.h"
 #include "core/model/model_inspect.h"
 #include "core/text/chat_format.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 TEST(ChatParity, EveryFamilyRendersAsTransformers) {
-  std::ifstream in(fs::path(TB_PARITY_OUT) / "chat" / "chat.json");
+  std::ifstream in(fs::path(tb_test::parity_out()) / "chat" / "chat.json");
   const auto j = nlohmann::json::parse(in);
   int compared = 0, errors = 0;
   for (const auto& c : j["cases"]) {
@@ -47,7 +48,7 @@ TEST(ChatParity, EveryFamilyRendersAsTransformers) {
 }
 
 TEST(ChatParity, DemoGgufTemplateIsChatMLWithSmolLMSystemPrompt) {
-  const tb::GgufFile gguf(TB_DEMO_MODEL_PATH);
+  const tb::GgufFile gguf(tb_test::demo_model_path());
   const auto format = tb::recognise_chat_template(
       gguf.find_metadata("tokenizer.chat_template")->as_string("tokenizer.chat_template"), "<|im_start|>",
       "<|im_end|>");
@@ -77,7 +78,7 @@ nlohmann::ordered_json record_for(const tb::data::PromptTemplate& t, bool with_o
 
 TEST(ChatParity, PromptTemplatesRenderAsTransformers) {
   namespace data = tb::data;
-  const fs::path tmp = fs::path(TB_TEST_TMP) / "templates";
+  const fs::path tmp = fs::path(tb_test::test_tmp()) / "templates";
   fs::create_directories(tmp);
   nlohmann::ordered_json cases = nlohmann::ordered_json::array();
   std::vector<std::pair<data::PromptTemplate, data::Record>> ours;
@@ -90,11 +91,11 @@ TEST(ChatParity, PromptTemplatesRenderAsTransformers) {
     }
   }
   std::ofstream(tmp / "cases.json") << cases.dump(1);
-  const std::string cmd = std::string("\"") + TB_VENV_PYTHON + "\" \"" + TB_PARITY_SCRIPTS + "/check_templates.py\" \"" +
-                          (fs::path(TB_PARITY_OUT) / "chat" / "chat.json").string() + "\" \"" +
+  const std::string cmd = std::string("\"") + tb_test::venv_python() + "\" \"" + tb_test::parity_scripts() + "/check_templates.py\" \"" +
+                          (fs::path(tb_test::parity_out()) / "chat" / "chat.json").string() + "\" \"" +
                           (tmp / "cases.json").string() + "\" \"" + (tmp / "rendered.json").string() + "\"";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
-  std::ifstream chat_in(fs::path(TB_PARITY_OUT) / "chat" / "chat.json");
+  std::ifstream chat_in(fs::path(tb_test::parity_out()) / "chat" / "chat.json");
   const auto chat = nlohmann::json::parse(chat_in);
   std::ifstream in(tmp / "rendered.json");
   const auto want = nlohmann::json::parse(in);
@@ -134,9 +135,9 @@ TEST(ChatParity, PromptTemplatesRenderAsTransformers) {
 // gives the ids of the whole rendering, and the trained ids are exactly the assistant turns
 // with their end-of-turn marker.
 TEST(ChatParity, TokenizedExamplesEqualTheWholeRendering) {
-  const auto tokenizer = tb::load_model_tokenizer(TB_DEMO_MODEL_PATH);
-  const auto format = tb::recognise_chat_template(tb::read_chat_template(TB_DEMO_MODEL_PATH), "<|im_start|>", "<|im_end|>");
-  std::ifstream in(fs::path(TB_PARITY_OUT) / "chat" / "chat.json");
+  const auto tokenizer = tb::load_model_tokenizer(tb_test::demo_model_path());
+  const auto format = tb::recognise_chat_template(tb::read_chat_template(tb_test::demo_model_path()), "<|im_start|>", "<|im_end|>");
+  std::ifstream in(fs::path(tb_test::parity_out()) / "chat" / "chat.json");
   const auto j = nlohmann::json::parse(in);
   int checked = 0;
   for (const auto& c : j["cases"]) {

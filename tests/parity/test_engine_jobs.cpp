@@ -17,12 +17,13 @@
 #include "core/model/generation.h"
 #include "core/train/training_session.h"
 #include "tests/core/engine_recorder.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-const fs::path kTiny = fs::path(TB_PARITY_OUT) / "transformer" / "llama_gqa";
+const fs::path kTiny = fs::path(tb_test::parity_out()) / "transformer" / "llama_gqa";
 
 using Recorder = tb::test::EventRecorder;
 
@@ -81,7 +82,7 @@ TEST(EngineJobs, InspectReportsTheModelAndTheDevice) {
 }
 
 TEST(EngineJobs, BaseAndTunedAnswerTogetherAsTheirModelsWould) {
-  const fs::path dir = fs::path(TB_TEST_TMP) / "engine_jobs_chat";
+  const fs::path dir = fs::path(tb_test::test_tmp()) / "engine_jobs_chat";
   fs::remove_all(dir);
   Recorder rec;
   tb::Engine engine(rec.sink());
@@ -130,7 +131,7 @@ TEST(EngineJobs, BaseAndTunedAnswerTogetherAsTheirModelsWould) {
 }
 
 TEST(EngineJobs, SweepRanksItsTrials) {
-  const fs::path dir = fs::path(TB_TEST_TMP) / "engine_jobs_sweep";
+  const fs::path dir = fs::path(tb_test::test_tmp()) / "engine_jobs_sweep";
   fs::remove_all(dir);
   Recorder rec;
   tb::Engine engine(rec.sink());

@@ -16,18 +16,20 @@
 #include "core/model/export.h"
 #include "core/model/lora.h"
 #include "core/model/model.h"
+#include "core/model/tensor_files.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kFixtures = fs::path(TB_PARITY_OUT) / "transformer";
+const fs::path kFixtures = fs::path(tb_test::parity_out()) / "transformer";
 // Each test has its own folder: ctest runs them as parallel processes.
 fs::path test_tmp() {
-  return fs::path(TB_TEST_TMP) / "export" / ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  return fs::path(tb_test::test_tmp()) / "export" / ::testing::UnitTest::GetInstance()->current_test_info()->name();
 }
 
 int check(const std::string& args) {
-  const std::string cmd = std::string("\"") + TB_VENV_PYTHON + "\" \"" + TB_PARITY_SCRIPTS + "/check_export.py\" " + args;
+  const std::string cmd = std::string("\"") + tb_test::venv_python() + "\" \"" + tb_test::parity_scripts() + "/check_export.py\" " + args;
   return std::system(cmd.c_str());
 }
 
@@ -64,7 +66,7 @@ TEST_F(ExportParity, OurAdapterLoadsInPeftAndMergedExportInTransformers) {
     const auto adapter = random_adapter(*model, {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"});
     const fs::path dir = test_tmp() / name;
     adapter.save_peft(dir / "adapter", (kFixtures / name).string());
-    const auto ids = tb::SafetensorsFile(kFixtures / name / "reference.safetensors").load("ids");
+    const auto ids = tb::load_tensor(tb::SafetensorsFile(kFixtures / name / "reference.safetensors"), "ids");
     tb::ForwardOptions o;
     o.lora = &adapter;
     const auto logits = model->forward(ids, positions_for(ids), o);
@@ -92,7 +94,7 @@ TEST_F(ExportParity, MergeThenUnmergeRestoresTheWeights) {
   EXPECT_TRUE(torch::allclose(w.embed, model->weights().embed, 1e-6, 1e-6));
   // The merged weights compute what the adapter computes.
   torch::NoGradGuard no_grad;
-  const auto ids = tb::SafetensorsFile(kFixtures / "llama_tied" / "reference.safetensors").load("ids");
+  const auto ids = tb::load_tensor(tb::SafetensorsFile(kFixtures / "llama_tied" / "reference.safetensors"), "ids");
   tb::ForwardOptions o;
   o.lora = &adapter;
   const auto with_adapter = model->forward(ids, positions_for(ids), o);
@@ -105,12 +107,12 @@ TEST_F(ExportParity, MergeThenUnmergeRestoresTheWeights) {
 
 TEST_F(ExportParity, DemoGgufExportsAsAHuggingFaceFolder) {
   torch::NoGradGuard no_grad;
-  const auto model = tb::Model::load(TB_DEMO_MODEL_PATH);
+  const auto model = tb::Model::load(tb_test::demo_model_path());
   const fs::path out = test_tmp() / "smollm2-hf";
   tb::export_merged(*model, nullptr, out);
   const auto ref = tb::SafetensorsFile(kFixtures / "demo_reference.safetensors");
-  const auto ids = ref.load("ids");
-  tb::write_safetensors(test_tmp() / "demo_ours.safetensors", {{"ids", ids}, {"logits", ref.load("logits")}});
+  const auto ids = load_tensor(ref, "ids");
+  tb::write_safetensors(test_tmp() / "demo_ours.safetensors", {{"ids", ids}, {"logits", load_tensor(ref, "logits")}});
   EXPECT_EQ(check("merged \"" + out.string() + "\" \"" + (test_tmp() / "demo_ours.safetensors").string() + "\""), 0);
   nlohmann::json cases = nlohmann::json::array();
   for (const char* text : {"Hello world 12345", "  42nd <|im_start|>user\nWhy is the sky blue?<|im_end|>", "café 学习 🤗"}) {

@@ -12,11 +12,13 @@
 #include "core/io/sha256.h"
 #include "core/model/gguf_weights.h"
 #include "core/model/model_config.h"
+#include "core/model/tensor_files.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kOut = fs::path(TB_PARITY_OUT) / "gguf";
+const fs::path kOut = fs::path(tb_test::parity_out()) / "gguf";
 
 nlohmann::json read_json(const fs::path& p) {
   std::ifstream in(p);
@@ -35,7 +37,7 @@ void expect_same_as_gguf_py(const fs::path& file, const fs::path& manifest_path)
   const auto manifest = read_json(manifest_path);
   ASSERT_EQ(gguf.header().tensors.size(), manifest.size());
   for (const auto& [name, want] : manifest.items()) {
-    const auto got = gguf.load_f32(name);
+    const auto got = load_f32(gguf, name);
     EXPECT_EQ(nlohmann::json(got.sizes().vec()), want["shape"]) << name;
     if (f32_sha256(got) != want["sha256"].get<std::string>()) {
       const auto flat = got.reshape(-1);
@@ -48,7 +50,7 @@ void expect_same_as_gguf_py(const fs::path& file, const fs::path& manifest_path)
 }
 
 TEST(GgufParity, DemoFileDequantisesAsGgufPy) {
-  expect_same_as_gguf_py(TB_DEMO_MODEL_PATH, kOut / "demo.gguf-py.json");
+  expect_same_as_gguf_py(tb_test::demo_model_path(), kOut / "demo.gguf-py.json");
 }
 
 TEST(GgufParity, EveryTypeDequantisesAsGgufPy) {
@@ -61,7 +63,7 @@ TEST(GgufParity, EveryTypeDequantisesAsGgufPy) {
 }
 
 TEST(GgufParity, DemoWeightsEqualWhatTransformersLoads) {
-  const tb::GgufFile gguf(TB_DEMO_MODEL_PATH);
+  const tb::GgufFile gguf(tb_test::demo_model_path());
   const tb::ModelConfig config = tb::config_from_gguf(gguf);
   const auto reference = read_json(kOut / "demo.transformers.json");
   const auto& rc = reference["config"];

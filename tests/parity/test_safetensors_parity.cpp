@@ -13,16 +13,18 @@
 #include "core/io/safetensors.h"
 #include "core/io/safetensors_index.h"
 #include "core/io/sha256.h"
+#include "core/model/tensor_files.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kOut = fs::path(TB_PARITY_OUT) / "safetensors";
-const fs::path kHf = fs::path(TB_PARITY_OUT) / "hf";
+const fs::path kOut = fs::path(tb_test::parity_out()) / "safetensors";
+const fs::path kHf = fs::path(tb_test::parity_out()) / "hf";
 
 int run_python(const std::string& script, const std::string& arg) {
-  const std::string cmd = std::string("\"") + TB_VENV_PYTHON + "\" \"" + TB_PARITY_SCRIPTS + "/" +
+  const std::string cmd = std::string("\"") + tb_test::venv_python() + "\" \"" + tb_test::parity_scripts() + "/" +
                           script + "\" \"" + arg + "\"";
   return std::system(cmd.c_str());
 }
@@ -48,7 +50,7 @@ TEST(SafetensorsParity, ReferenceFileReadsIdentically) {
     ASSERT_NE(info, nullptr) << name;
     EXPECT_EQ(tb::dtype_name(info->dtype), want["dtype"].get<std::string>()) << name;
     EXPECT_EQ(nlohmann::json(info->shape), want["shape"]) << name;
-    EXPECT_EQ(bytes_sha256(file.load(name)), want["sha256"].get<std::string>()) << name;
+    EXPECT_EQ(bytes_sha256(load_tensor(file, name)), want["sha256"].get<std::string>()) << name;
   }
   for (const auto& [key, value] : manifest["metadata"].items()) {
     EXPECT_EQ(file.header().metadata.at(key), value.get<std::string>());
@@ -67,7 +69,7 @@ TEST(SafetensorsParity, TransformersFoldersReadTensorByTensor) {
       const auto& info = checkpoint.info(name);
       EXPECT_EQ(tb::dtype_name(info.dtype), want["dtype"].get<std::string>()) << name;
       EXPECT_EQ(nlohmann::json(info.shape), want["shape"]) << name;
-      EXPECT_EQ(bytes_sha256(checkpoint.load(name)), want["sha256"].get<std::string>()) << name;
+      EXPECT_EQ(bytes_sha256(load_tensor(checkpoint, name)), want["sha256"].get<std::string>()) << name;
     }
     if (std::string(model) == "llama-sharded") {
       EXPECT_GT(checkpoint.files().size(), 2u);
@@ -78,8 +80,8 @@ TEST(SafetensorsParity, TransformersFoldersReadTensorByTensor) {
 TEST(SafetensorsParity, OurFileReadsInTheReferenceReader) {
   // Deterministic values; check_written_safetensors.py rebuilds the same and compares.
   const auto base = torch::arange(24, torch::kFloat64).reshape({2, 3, 4}) / 8 - 1;
-  fs::create_directories(TB_TEST_TMP);
-  const fs::path path = fs::path(TB_TEST_TMP) / "ours.safetensors";
+  fs::create_directories(tb_test::test_tmp());
+  const fs::path path = fs::path(tb_test::test_tmp()) / "ours.safetensors";
   tb::write_safetensors(path,
                         {{"a.f32", base.to(torch::kFloat32)},
                          {"b.bf16", base.to(torch::kBFloat16)},

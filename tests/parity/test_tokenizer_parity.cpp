@@ -16,11 +16,12 @@
 #include "core/io/gguf.h"
 #include "core/text/tokenizer.h"
 #include "core/text/tokenizer_loader.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kOut = fs::path(TB_PARITY_OUT) / "tokenizers";
+const fs::path kOut = fs::path(tb_test::parity_out()) / "tokenizers";
 
 std::vector<std::string> corpus() {
   std::vector<std::string> lines;
@@ -109,7 +110,7 @@ TEST(TokenizerParity, BpeTokenizerJsonQwen2StyleWithNfc) {
 }
 
 TEST(TokenizerParity, DemoGgufTokenizer) {
-  const tb::GgufFile gguf(TB_DEMO_MODEL_PATH);
+  const tb::GgufFile gguf(tb_test::demo_model_path());
   const auto tok = tb::load_tokenizer_from_gguf(gguf);
   EXPECT_EQ(tok->vocab_size(), 49152);
   EXPECT_EQ(tok->special().bos, 1);

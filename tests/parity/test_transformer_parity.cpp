@@ -15,11 +15,13 @@
 #include "core/model/generation.h"
 #include "core/model/lora.h"
 #include "core/model/model.h"
+#include "core/model/tensor_files.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kOut = fs::path(TB_PARITY_OUT) / "transformer";
+const fs::path kOut = fs::path(tb_test::parity_out()) / "transformer";
 const char* const kModels[] = {"llama_gqa", "llama_tied", "llama3_rope", "qwen2_bias", "mistral"};
 
 double relative_error(const torch::Tensor& got, const torch::Tensor& want) {
@@ -39,16 +41,16 @@ TEST(TransformerParity, LogitsMatchTransformers) {
     SCOPED_TRACE(name);
     const auto model = tb::Model::load(kOut / name);
     const tb::SafetensorsFile ref(kOut / name / "reference.safetensors");
-    const auto ids = ref.load("ids");
-    const double err = relative_error(model->forward(ids, arange_positions(ids)), ref.load("logits"));
+    const auto ids = load_tensor(ref, "ids");
+    const double err = relative_error(model->forward(ids, arange_positions(ids)), load_tensor(ref, "logits"));
     EXPECT_LT(err, 1e-4);
     std::cout << name << ": logits max relative error " << err << "\n";
     // Left-padded batch: compare where the mask is 1.
     tb::ForwardOptions o;
-    o.key_valid = ref.load("mask").to(torch::kBool);
-    const auto padded = model->forward(ref.load("padded"), ref.load("positions"), o);
+    o.key_valid = load_tensor(ref, "mask").to(torch::kBool);
+    const auto padded = model->forward(load_tensor(ref, "padded"), load_tensor(ref, "positions"), o);
     const auto keep = o.key_valid.unsqueeze(-1).expand_as(padded);
-    const double err_padded = relative_error(padded.masked_select(keep), ref.load("logits_padded").masked_select(keep));
+    const double err_padded = relative_error(padded.masked_select(keep), load_tensor(ref, "logits_padded").masked_select(keep));
     EXPECT_LT(err_padded, 1e-4);
   }
 }
@@ -81,22 +83,22 @@ TEST(TransformerParity, PeftAdapterLoadsWithPeftsLogits) {
     const auto model = tb::Model::load(kOut / name);
     const auto adapter = tb::LoraAdapter::load_peft(kOut / name / "peft_adapter", model->config(), torch::kCPU);
     const tb::SafetensorsFile ref(kOut / name / "reference.safetensors");
-    const auto ids = ref.load("ids");
+    const auto ids = load_tensor(ref, "ids");
     tb::ForwardOptions o;
     o.lora = &adapter;
     const auto tuned = model->forward(ids, arange_positions(ids), o);
-    EXPECT_LT(relative_error(tuned, ref.load("logits_lora")), 1e-4);
-    EXPECT_GT(relative_error(model->forward(ids, arange_positions(ids)), ref.load("logits_lora")), 1e-3)
+    EXPECT_LT(relative_error(tuned, load_tensor(ref, "logits_lora")), 1e-4);
+    EXPECT_GT(relative_error(model->forward(ids, arange_positions(ids)), load_tensor(ref, "logits_lora")), 1e-3)
         << "the adapter should change the logits";
   }
 }
 
 TEST(TransformerParity, DemoGgufLogitsAndChat) {
   torch::NoGradGuard no_grad;
-  const auto model = tb::Model::load(TB_DEMO_MODEL_PATH);
+  const auto model = tb::Model::load(tb_test::demo_model_path());
   const tb::SafetensorsFile ref(kOut / "demo_reference.safetensors");
-  const auto ids = ref.load("ids");
-  const double err = relative_error(model->forward(ids, arange_positions(ids)), ref.load("logits"));
+  const auto ids = load_tensor(ref, "ids");
+  const double err = relative_error(model->forward(ids, arange_positions(ids)), load_tensor(ref, "logits"));
   std::cout << "demo GGUF logits max relative error " << err << "\n";
   EXPECT_LT(err, 1e-3);
   // Our chat prompt is the one transformers rendered and tokenized.
@@ -117,15 +119,15 @@ TEST(TransformerParity, DemoGgufLogitsAndChat) {
 // sequence, and our dense fp32 decode's logits.
 TEST(TransformerParity, DemoGgufDecodeFromBlocks) {
   torch::NoGradGuard no_grad;
-  const auto blocks = tb::Model::load(TB_DEMO_MODEL_PATH);
+  const auto blocks = tb::Model::load(tb_test::demo_model_path());
   tb::LoadOptions dense_options;
   dense_options.gguf_blocks = false;
-  const auto dense = tb::Model::load(TB_DEMO_MODEL_PATH, dense_options);
+  const auto dense = tb::Model::load(tb_test::demo_model_path(), dense_options);
   ASSERT_NE(blocks->weights().blocks, nullptr);
   EXPECT_EQ(blocks->weights().blocks->matrices, 30 * 7 + 1);  // every block matrix and the tied head
   EXPECT_EQ(dense->weights().blocks, nullptr);
   const tb::SafetensorsFile ref(kOut / "demo_reference.safetensors");
-  const auto ids = ref.load("ids");  // [1, T]
+  const auto ids = load_tensor(ref, "ids");  // [1, T]
   const std::int64_t T = ids.size(1);
   auto step_logits = [&](const tb::Model& model) {
     tb::KvCache cache(model.config(), 1, T, torch::kFloat32, torch::kCPU);
@@ -138,7 +140,7 @@ TEST(TransformerParity, DemoGgufDecodeFromBlocks) {
     return torch::cat(out, 1);  // [1, T, V]
   };
   const auto from_blocks = step_logits(*blocks);
-  const double err_ref = relative_error(from_blocks, ref.load("logits"));
+  const double err_ref = relative_error(from_blocks, load_tensor(ref, "logits"));
   const double err_dense = relative_error(from_blocks, step_logits(*dense));
   std::cout << "demo decode from blocks: max relative error " << err_ref << " vs transformers, " << err_dense
             << " vs our dense decode\n";

@@ -24,10 +24,11 @@
 #include "ui/pages/data/example_commands.h"
 #include "ui/pages/data/examples_model.h"
 #include "ui/widgets/histogram_view.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
-const QString kData = QStringLiteral(TB_SOURCE_DIR "/tests/data/datasets/");
+const QString kData = QString::fromStdString(tb_test::source_dir() + "/tests/data/datasets/");
 
 bool importAndWait(tbui::DataPage& page, const QString& path, int timeoutMs = 60000) {
   QSignalSpy done(&page, &tbui::DataPage::importFinished);

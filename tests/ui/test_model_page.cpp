@@ -13,6 +13,7 @@
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/model/model_page.h"
 #include "ui/project/project_session.h"
+#include "tests/common/test_paths.h"
 
 class TestModelPage : public QObject {
   Q_OBJECT
@@ -30,7 +31,7 @@ class TestModelPage : public QObject {
     page.show();
     tbtest::StallMonitor wait;
     QSignalSpy inspected(&page, &tbui::ModelPage::modelInspected);
-    page.chooseModel(QStringLiteral(TB_TINY_MODEL));
+    page.chooseModel(QString::fromStdString(tb_test::tiny_model()));
     QVERIFY(wait.waitUntil([&] { return page.modelReady(); }, 30000));
     QCOMPARE(inspected.size(), 1);
     const auto config = inspected.front().front().value<tb::ModelConfig>();
@@ -40,7 +41,7 @@ class TestModelPage : public QObject {
     QVERIFY2(details.contains(QStringLiteral("Architecture: llama")), qPrintable(details));
     QVERIFY2(details.contains(QStringLiteral("Context length: 256 tokens")), qPrintable(details));
     QVERIFY2(details.contains(QStringLiteral("Free memory there: ")), qPrintable(details));
-    QCOMPARE(QString::fromStdString(session.project().model), QStringLiteral(TB_TINY_MODEL));
+    QCOMPARE(QString::fromStdString(session.project().model), QString::fromStdString(tb_test::tiny_model()));
 
     QSignalSpy answered(&page, &tbui::ModelPage::answerFinished);
     QVERIFY(page.tryPrompt(QStringLiteral("hello")) != 0);

@@ -1,8 +1,10 @@
-// Writes docs/screenshots/ at 1440x900 under the offscreen platform, from a real run: the demo
+// Pictures of every page at 1440x900 under the offscreen platform, from a real run: the demo
 // project (SmolLM2-135M-Instruct, the science Q&A dataset) opened as a person opens it, a short
 // LoRA fine-tune on this machine's device from the Train step, then every step of the wizard
 // with that run's figures, answers and files. Also the Data step's problems and lengths tabs
-// on the review fixture. Look at the pictures.
+// on the review fixture. As a test it writes them into the build tree (tests/ui/screenshots);
+// tests/ui/refresh_screenshots.sh runs it with TB_SCREENSHOT_DIR=docs/screenshots and the demo
+// as it ships, to refresh the documentation's pictures. Look at the pictures.
 #include <QComboBox>
 #include <QDir>
 #include <QImage>
@@ -30,6 +32,7 @@
 #include "ui/project/project_session.h"
 #include "ui/widgets/metric_chart.h"
 #include "ui/widgets/welcome_panel.h"
+#include "tests/common/test_paths.h"
 
 class TestScreenshots : public QObject {
   Q_OBJECT
@@ -81,14 +84,16 @@ class TestScreenshots : public QObject {
     QVERIFY(templates->tokenizerReady() || tokenizer.wait(30000));
     shoot(window, QStringLiteral("setup"), QStringLiteral("setup-page.png"));
 
-    // 3. Train: a short LoRA run of the demo (12 steps, validation every 4). TB_DEMO_STEPS=0 runs
-    //    the demo project as it ships instead (40 steps, a few minutes more).
+    // 3. Train: a short LoRA run of the demo (12 steps, validation every 4, no forgetting probe:
+    //    cli_train_demo measures it). TB_DEMO_STEPS=0 runs the demo project as it ships instead
+    //    (120 steps and the probe, a few minutes more), as tests/ui/refresh_screenshots.sh does.
     const qint64 steps = qEnvironmentVariableIsSet("TB_DEMO_STEPS") ? qEnvironmentVariableIntValue("TB_DEMO_STEPS") : 12;
     if (steps > 0) {
       session.update([](tb::Project& p) {
         p.training.eval_every = 4;
         p.generation_examples = 3;
         p.generation_max_tokens = 48;
+        p.probe = "none";
       });
     }
     auto* train = window.findChild<tbui::TrainPage*>();
@@ -134,7 +139,7 @@ class TestScreenshots : public QObject {
     QVERIFY(page != nullptr);
     page->templateCombo()->setCurrentIndex(page->templateCombo()->findData(QStringLiteral("review_rating")));
     QSignalSpy done(page, &tbui::DataPage::importFinished);
-    page->openFile(QStringLiteral(TB_SOURCE_DIR "/tests/data/datasets/reviews.csv"));
+    page->openFile(QString::fromStdString(tb_test::source_dir() + "/tests/data/datasets/reviews.csv"));
     QVERIFY(done.wait(30000));
     QVERIFY(done.front().front().toBool());
     QCoreApplication::processEvents();
@@ -170,7 +175,9 @@ class TestScreenshots : public QObject {
   }
 
   static void save(const QImage& image, const QString& name) {
-    const QString dir = QStringLiteral(TB_SOURCE_DIR "/docs/screenshots");
+    const QString dir = qEnvironmentVariableIsSet("TB_SCREENSHOT_DIR")
+                            ? qEnvironmentVariable("TB_SCREENSHOT_DIR")
+                            : QString::fromStdString(tb_test::binary_dir() + "/tests/ui/screenshots");
     QVERIFY(QDir().mkpath(dir));
     QSaveFile file(dir + QLatin1Char('/') + name);  // atomic: written aside, then renamed
     QVERIFY(file.open(QIODevice::WriteOnly));

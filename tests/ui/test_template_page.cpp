@@ -18,10 +18,11 @@
 #include "ui/pages/data/data_page.h"
 #include "ui/pages/data/examples_model.h"
 #include "ui/pages/template/template_page.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 
-const std::string kReviews = TB_SOURCE_DIR "/tests/data/datasets/reviews.csv";
+const std::string kReviews = tb_test::source_dir() + "/tests/data/datasets/reviews.csv";
 
 }  // namespace
 

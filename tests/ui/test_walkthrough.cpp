@@ -28,6 +28,7 @@
 #include "ui/pages/train/warning_banner.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/metric_chart.h"
+#include "tests/common/test_paths.h"
 
 namespace {
 constexpr qint64 kMaxStallMs = 100;
@@ -56,18 +57,18 @@ class TestWalkthrough : public QObject {
     window.showStep(QStringLiteral("model"));
     auto* model = window.findChild<tbui::ModelPage*>();
     QVERIFY(model);
-    model->chooseModel(QStringLiteral(TB_TINY_MODEL));
+    model->chooseModel(QString::fromStdString(tb_test::tiny_model()));
     QVERIFY(monitor.waitUntil([&] { return model->modelReady() || !model->errorText().isEmpty(); }, 30000));
     QVERIFY2(model->errorText().isEmpty(), qPrintable(model->errorText()));
     QVERIFY2(model->detailsText().contains(QStringLiteral("Architecture: llama")), qPrintable(model->detailsText()));
-    QCOMPARE(QString::fromStdString(session.project().model), QStringLiteral(TB_TINY_MODEL));
+    QCOMPARE(QString::fromStdString(session.project().model), QString::fromStdString(tb_test::tiny_model()));
 
     // 2. Data: the science Q&A fixture (Alpaca shape, 320 rows), split 80/10/10.
     window.showStep(QStringLiteral("data"));
     auto* data = window.findChild<tbui::DataPage*>();
     QVERIFY(data);
     QSignalSpy imported(data, &tbui::DataPage::importFinished);
-    data->openFile(QStringLiteral(TB_SOURCE_DIR "/resources/datasets/science_qa.jsonl"));
+    data->openFile(QString::fromStdString(tb_test::source_dir() + "/resources/datasets/science_qa.jsonl"));
     QVERIFY(monitor.waitUntil([&] { return !imported.isEmpty(); }, 60000));
     QVERIFY(imported.front().front().toBool());
     QCOMPARE(data->examplesModel()->rowCount(), 320);

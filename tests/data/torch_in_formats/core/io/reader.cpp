@@ -1,0 +1,2 @@
+// Fixture for check_torch_free.cmake: torch reached two headers down.
+#include "core/io/reader.h"
