@@ -40,6 +40,19 @@ std::optional<std::int64_t> step_of(const fs::path& folder) {
 
 }  // namespace
 
+void discard_checkpoint(const fs::path& folder) {
+  std::error_code ec;
+  const fs::path doomed =
+      folder.parent_path() / ("." + folder.filename().string() + ".tmp-discard-" + std::to_string(::getpid()));
+  fs::remove_all(doomed, ec);
+  fs::rename(folder, doomed, ec);
+  // 1. Unsealed by the rename; a folder that cannot be renamed stays whole (the next prune
+  //    tries again). 2. Then its files go.
+  if (ec) return;
+  sync_folder(folder.parent_path());
+  fs::remove_all(doomed, ec);
+}
+
 fs::path checkpoint_folder(const fs::path& root, std::int64_t step) { return root / ("step-" + std::to_string(step)); }
 
 void write_checkpoint(const fs::path& folder, const std::function<void(const fs::path&)>& write_files) {
@@ -69,7 +82,7 @@ void write_checkpoint(const fs::path& folder, const std::function<void(const fs:
     sync_folder(temp);
     // 3. Into place: an older folder of that name goes first (rename cannot replace a folder
     //    that has files), then the parent is synced so the rename is durable.
-    if (fs::exists(folder)) fs::remove_all(folder);
+    if (fs::exists(folder)) discard_checkpoint(folder);
     fs::rename(temp, folder);
     sync_folder(parent);
   } catch (const fs::filesystem_error& e) {
@@ -160,8 +173,7 @@ void prune_checkpoints(const fs::path& root, std::int64_t keep_last, std::int64_
                                     : 0;
   for (std::size_t i = 0; i < keep_from; ++i) {
     if (all[i].step == keep_step) continue;
-    std::error_code ec;
-    fs::remove_all(all[i].folder, ec);
+    discard_checkpoint(all[i].folder);
   }
 }
 

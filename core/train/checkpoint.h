@@ -42,6 +42,11 @@ std::filesystem::path checkpoint_folder(const std::filesystem::path& root, std::
 // temporaries are left alone for inspection.
 void prune_checkpoints(const std::filesystem::path& root, std::int64_t keep_last, std::int64_t keep_step);
 
+// Removes one sealed checkpoint so that a kill at any moment leaves either the whole sealed
+// folder or an unsealed temporary (".step-N.tmp-discard-PID"), never a MANIFEST naming files
+// that are gone. A folder that cannot be renamed is left as it is.
+void discard_checkpoint(const std::filesystem::path& folder);
+
 // Removes the temporary folders (".step-N.tmp-PID") that a killed process never sealed, and
 // returns how many. Only for a run no other process is writing: called when resuming it.
 std::int64_t remove_unsealed_temporaries(const std::filesystem::path& root);

@@ -1,20 +1,17 @@
 // The trainer's parts on their own: AdamW against libtorch's torch::optim::AdamW, clipping,
-// schedules, epoch orders and micro-batch plans, batch tensors, sealed checkpoints, and the
-// settings' JSON form.
+// schedules, epoch orders and micro-batch plans, batch tensors, and the settings' JSON form
+// (sealed checkpoints: test_checkpoint.cpp).
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/common/error.h"
-#include "core/io/atomic_file.h"
 #include "core/train/adamw.h"
 #include "core/train/batcher.h"
-#include "core/train/checkpoint.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/train_config.h"
 #include "tests/core/train_fixtures.h"
@@ -145,45 +142,6 @@ TEST(Batcher, BatchTensorsShiftLabelsAndRestartPositions) {
   EXPECT_EQ(padded.trained_tokens, (padded.labels != kIgnoreLabel).sum().item<std::int64_t>());
   const auto cut = make_batch(set.examples, {{2}}, 0, 5, false);
   EXPECT_EQ(cut.ids.size(1), 5);
-}
-
-TEST(Checkpoint, SealedVerifiedAndPruned) {
-  const fs::path root = fs::path(tb_test::test_tmp()) / "checkpoint_sealed";
-  fs::remove_all(root);
-  for (int step : {1, 2, 3, 4}) {
-    write_checkpoint(checkpoint_folder(root, step), [&](const fs::path& dir) {
-      tb::write_file_atomic(dir / "a.bin", std::string(100, static_cast<char>('a' + step)));
-      fs::create_directories(dir / "adapter");
-      tb::write_file_atomic(dir / "adapter" / "x.json", "{}");
-    });
-  }
-  EXPECT_EQ(list_checkpoints(root).size(), 4u);
-  // Flip a byte: that checkpoint is never used.
-  {
-    std::fstream f(checkpoint_folder(root, 3) / "a.bin", std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(10);
-    f.put('z');
-  }
-  std::vector<std::string> rejected;
-  auto ok = list_checkpoints(root, &rejected);
-  ASSERT_EQ(rejected.size(), 1u);
-  EXPECT_NE(rejected[0].find("SHA-256"), std::string::npos);
-  EXPECT_EQ(ok.back().step, 4);
-  // An extra file and a missing MANIFEST are refused too; a failing writer leaves nothing.
-  tb::write_file_atomic(checkpoint_folder(root, 4) / "extra", "x");
-  EXPECT_TRUE(verify_checkpoint(checkpoint_folder(root, 4)).has_value());
-  fs::remove(checkpoint_folder(root, 4) / "extra");
-  fs::remove(checkpoint_folder(root, 2) / kManifestName);
-  EXPECT_TRUE(verify_checkpoint(checkpoint_folder(root, 2)).has_value());
-  EXPECT_THROW(write_checkpoint(checkpoint_folder(root, 9), [](const fs::path&) { throw tb::IoError("disk full"); }),
-               tb::IoError);
-  EXPECT_FALSE(fs::exists(checkpoint_folder(root, 9)));
-  // Keep the last 1 and the best (step 1).
-  prune_checkpoints(root, 1, 1);
-  EXPECT_TRUE(fs::exists(checkpoint_folder(root, 1)));
-  EXPECT_TRUE(fs::exists(checkpoint_folder(root, 4)));
-  EXPECT_FALSE(fs::exists(checkpoint_folder(root, 3)));  // sealed (if damaged) and old: pruned
-  EXPECT_TRUE(fs::exists(checkpoint_folder(root, 2)));   // no MANIFEST: left for inspection
 }
 
 TEST(TrainConfigJson, RoundTripUnknownKeysAndHash) {

@@ -61,8 +61,11 @@ def verified_steps(run_dir):
         with open(manifest) as f:
             files = json.load(f)["files"]
         for rel, want in files.items():
-            with open(os.path.join(root, name, rel), "rb") as g:
-                data = g.read()
+            try:
+                with open(os.path.join(root, name, rel), "rb") as g:
+                    data = g.read()
+            except FileNotFoundError:
+                raise AssertionError(f"{name}/{rel} is listed in its MANIFEST but missing")
             if len(data) != want["bytes"] or hashlib.sha256(data).hexdigest() != want["sha256"]:
                 raise AssertionError(f"{name}/{rel} does not match its MANIFEST")
         steps.append(int(m.group(1)))
