@@ -1,5 +1,6 @@
 # Where the set-up put things (installer/setup.sh): TB_MODEL_CACHE (the demo model's folder) and
-# TB_VENV_PYTHON (the venv's Python, for the parity tests and checks; else python3). The same
+# TB_VENV_PYTHON (the venv's Python, for the parity tests and checks; else python3); and
+# TB_FIXTURE_CACHE, where the parity fixtures' reference outputs are kept between builds. The same
 # environment variables as the set-up: TUNEBENCH_HOME, TUNEBENCH_VENV, TUNEBENCH_MODEL_CACHE.
 
 set(_tb_home "$ENV{TUNEBENCH_HOME}")
@@ -18,6 +19,9 @@ endif()
 if(NOT _tb_venv)
   set(_tb_venv "${_tb_home}/venv")
 endif()
+# Reference outputs of the parity fixture scripts, kept between builds and clones
+# (tests/parity/cached_fixture.py).
+set(TB_FIXTURE_CACHE "${_tb_home}/parity-fixtures")
 
 # The Python that parity tests and checks run with: the venv's, else python3.
 if(EXISTS "${_tb_venv}/bin/python")

@@ -7,9 +7,12 @@ answers side by side, the time each run took — and says whether the goals are 
 tuned ROUGE-L >= base + 0.10 (science Q&A), tuned rating exact match >= base + 0.25 (reviews).
 
 usage: demo_story.py --cli build/dev/app/cli/tunebench-cli [--out docs/DEMO.md] [--steps N]
-                     [--projects science,reviews] [--check]
-       --steps N: a shortened story (N steps per run, few answers) for the ctest; 0 = as shipped.
+                     [--projects science,reviews] [--model FOLDER] [--check]
+       --steps N: a shortened story for the ctest (N steps per run, warm-up at most half of them,
+                  no samples during training, few answers); 0 = as shipped.
        --projects: which demo projects to train (default both; a project left out says "not run").
+       --model: another model for every project (the ctest's tiny model: the script's own path
+                from runs to the written story, in seconds, not the demo model's figures).
        --check: exit 1, naming the figure, unless every trained project's tuned test loss is below
                 its base's (what even a shortened run must show).
 Exit code: 0 when written (goals met or not; the file says which), 1 on a failed run or check.
@@ -29,10 +32,13 @@ DEMO = os.path.join(ROOT, "resources", "demo")
 ROUGE_GOAL, RATING_GOAL = 0.10, 0.25
 
 
-def project_copy(name, work, steps):
-    """The shipped project with absolute data paths, runs in `work`, shortened when steps > 0."""
+def project_copy(name, work, steps, model):
+    """The shipped project with absolute data paths, runs in `work`, shortened when steps > 0,
+    on `model` when given."""
     with open(os.path.join(DEMO, name)) as f:
         p = json.load(f)
+    if model:
+        p["model"] = os.path.abspath(model)
     for d in p.get("data", []):
         if not d["path"].startswith("tunebench:"):  # those name the resources wherever the project is
             d["path"] = os.path.normpath(os.path.join(DEMO, d["path"]))
@@ -41,6 +47,8 @@ def project_copy(name, work, steps):
         p["training"]["max_steps"] = steps
         p["training"]["eval_every"] = steps
         p["training"]["eval_max_examples"] = 8
+        p["training"]["warmup_steps"] = min(p["training"].get("warmup_steps", 0), steps // 2)
+        p["training"]["sample_prompts"] = 0
         p["generation_examples"] = 3
         p["generation_max_tokens"] = 16
         p["probe"] = "none"
@@ -86,6 +94,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "DEMO.md"))
     ap.add_argument("--steps", type=int, default=0)
     ap.add_argument("--projects", default="science,reviews")
+    ap.add_argument("--model")
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
     chosen = set(a.projects.split(","))
@@ -96,10 +105,10 @@ def main():
     # 1. The runs, as the projects ship (or shortened).
     sci = rev = None
     if "science" in chosen:
-        sci_project, sci_p = project_copy("science-qa.tbproj", work, a.steps)
+        sci_project, sci_p = project_copy("science-qa.tbproj", work, a.steps, a.model)
         sci, sci_s = train(a.cli, sci_project, work)
     if "reviews" in chosen:
-        rev_project, rev_p = project_copy("reviews.tbproj", work, a.steps)
+        rev_project, rev_p = project_copy("reviews.tbproj", work, a.steps, a.model)
         rev, rev_s = train(a.cli, rev_project, work)
 
     # 2. The figures (NaN where a project was not run).
@@ -132,7 +141,8 @@ def main():
     w("```\n~/.cache/tunebench/venv/bin/python tests/bench/demo_story.py --cli build/dev/app/cli/tunebench-cli\n```")
     w("")
     shortened = f" — a shortened story ({a.steps} steps per run), not the demo's figures" if a.steps else ""
-    w(f"Model: SmolLM2-135M-Instruct (Q4_1 GGUF, dequantised), LoRA. Machine: {platform.machine()}, "
+    model = f"{a.model} (not the demo model)" if a.model else "SmolLM2-135M-Instruct (Q4_1 GGUF, dequantised)"
+    w(f"Model: {model}, LoRA. Machine: {platform.machine()}, "
       f"{os.cpu_count()} CPU threads{shortened}. Written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
     w("")
     w("| goal | base | tuned | change | met |")

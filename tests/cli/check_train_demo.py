@@ -1,9 +1,11 @@
-"""tunebench-cli train / eval / sweep on the demo model and the science Q&A sample, bounded so
-that it fits a CI run on a 2-core CPU (the forgetting probe on 16 of the default probe's 80
-general texts, tests/data/probes/general_16.jsonl, and answers of 24 tokens): the run
-completes, report.json and report.md hold base
-vs tuned metrics, the folder holds what DESIGN.md section 5 lists, eval measures a checkpoint
-again, a second run into the same folder is refused, and a two-point sweep names a winner."""
+"""tunebench-cli train / eval / export / sweep on the science Q&A sample, bounded so that it
+fits a CI run on a 2-core CPU. On the demo model (the forgetting probe on 16 of the default
+probe's 80 general texts, tests/data/probes/general_16.jsonl, and answers of 24 tokens): the
+run completes, report.json and report.md hold base vs tuned metrics, the folder holds what
+DESIGN.md section 5 lists, the adapter and a merged folder export, and a second run into the
+same folder is refused. On the tiny model of the parity fixtures (TINY; the same code paths in
+seconds, where the demo model took 110 s): eval measures a checkpoint again to the same
+figures, and a two-point sweep names a winner."""
 import json
 import os
 import pathlib
@@ -14,6 +16,7 @@ import sys
 program = os.environ["PROGRAM"]
 project = os.environ["PROJECT"]
 probe = os.environ["PROBE"]
+tiny = os.environ["TINY"]
 work = pathlib.Path(os.environ["WORK"])
 shutil.rmtree(work, ignore_errors=True)
 work.mkdir(parents=True)
@@ -69,14 +72,7 @@ check(all(s["tokens_per_s"] > 0 and s["lr"] > 0 for s in steps), "tokens/s and l
 events = [json.loads(l) for l in (run_dir / "events.jsonl").read_text().splitlines()]
 check(any(e["type"] == "sample" and e["output"] for e in events), "sample answers at evaluations")
 
-# 2. eval of one checkpoint, again, without generations.
-p = cli("eval", str(run_dir), "--checkpoint", "step-5", "--generation-examples", "0", "--json")
-again = json.loads(p.stdout)
-check(abs(again["test"]["base"]["loss"] - test["base"]["loss"]) < 1e-6, "the base is the same model")
-check(abs(again["probe"]["base"]["perplexity"] - pb) < 1e-6 * pb, "the probe measures the base again to the same figure")
-check((run_dir / "eval-step-5.md").exists(), "eval-step-5.md written")
-
-# 3. Export: the LoRA adapter in PEFT's layout, and a merged folder transformers reads.
+# 2. Export: the LoRA adapter in PEFT's layout, and a merged folder transformers reads.
 cli("export", "--run", str(run_dir), "--adapter-out", str(work / "adapter"))
 from safetensors import safe_open
 with safe_open(str(work / "adapter" / "adapter_model.safetensors"), "pt") as f:
@@ -93,13 +89,33 @@ check(len(tok("Why is the sky blue?")["input_ids"]) > 3, "the merged folder's to
 p = cli("export", "--run", str(run_dir), "--merged", str(work / "merged"), expect=1)
 check("exists already" in p.stderr, "an existing folder is refused")
 
-# 4. The folder holds a run: a new run there is refused, with a reason.
+# 3. The folder holds a run: a new run there is refused, with a reason.
 p = cli("train", project, "--max-steps", "1", "--run-dir", str(run_dir), expect=1)
 check("already holds a run" in p.stderr, "refusal names the reason: " + p.stderr)
 
-# 5. A two-point sweep.
+# 4. On the tiny model: a run of the same project, then eval of one checkpoint again (without
+#    generations; the probe's texts are cut to the tiny model's 256 positions).
+tiny_project = work / "tiny.tbproj"
+settings = json.loads(pathlib.Path(project).read_text())
+settings["model"] = tiny
+settings["training"].update({"learning_rate": 0.01, "max_seq_len": 256, "sample_prompts": 0})
+tiny_project.write_text(json.dumps(settings))
+tiny_run = work / "tiny_run"
+p = cli("train", str(tiny_project), "--max-steps", "6", "--run-dir", str(tiny_run), "--probe", probe,
+        "--generation-max-tokens", "8", "--json")
+tiny_report = json.loads(p.stdout)
+check(tiny_report["status"] == "finished", "the tiny run finished: " + tiny_report["status"])
+p = cli("eval", str(tiny_run), "--checkpoint", "step-5", "--generation-examples", "0", "--json")
+again = json.loads(p.stdout)
+tb, tpb = tiny_report["test"]["base"]["loss"], tiny_report["probe"]["base"]["perplexity"]
+check(abs(again["test"]["base"]["loss"] - tb) < 1e-6, f"the base is the same model: {again['test']['base']} vs {tb}")
+check(abs(again["probe"]["base"]["perplexity"] - tpb) < 1e-6 * tpb, "the probe measures the base again to the same figure")
+check(again["test"]["tuned"]["loss"] != tb, "eval measures step-5's adapter, not the base")
+check((tiny_run / "eval-step-5.md").exists(), "eval-step-5.md written")
+
+# 5. A two-point sweep on the tiny model.
 sweep_dir = work / "sweep"
-cli("sweep", project, "--lrs", "1e-4,2e-3", "--trial-steps", "2", "--eval-examples", "4", "--out", str(sweep_dir))
+cli("sweep", str(tiny_project), "--lrs", "1e-4,2e-3", "--trial-steps", "2", "--eval-examples", "4", "--out", str(sweep_dir))
 sweep = json.loads((sweep_dir / "sweep.json").read_text())
 check(len(sweep["leaderboard"]) == 2 and sweep["best"] is not None, "two trials and a winner")
 check(sweep["leaderboard"][0]["best_val_loss"] <= sweep["leaderboard"][1]["best_val_loss"], "ranked by loss")
