@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "core/common/error.h"
+#include "core/common/require_field.h"
 
 namespace tb::train {
 namespace {
@@ -39,10 +40,6 @@ double median_of(const std::deque<double>& values) {
   return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
 }
 
-void require(bool ok, const char* field, const std::string& message) {
-  if (!ok) throw Error(message, {{}, 0, field});
-}
-
 // Reads state numbers back, checking each is what it claims to be.
 class StateReader {
  public:
@@ -50,13 +47,13 @@ class StateReader {
 
   double real(const char* what) {
     const double value = state_[pos_++];
-    require(std::isfinite(value), "state",
+    require_field(std::isfinite(value), "state",
             std::string("detector state: ") + what + " is not finite");
     return value;
   }
   std::int64_t integer(const char* what, std::int64_t lo, std::int64_t hi) {
     const double value = real(what);
-    require(value == std::floor(value) && value >= static_cast<double>(lo) &&
+    require_field(value == std::floor(value) && value >= static_cast<double>(lo) &&
                 value <= static_cast<double>(hi),
             "state", std::string("detector state: ") + what + " is out of range");
     return static_cast<std::int64_t>(value);
@@ -89,26 +86,26 @@ const char* to_string(WarningKind kind) {
 
 TrainingMonitor::TrainingMonitor(DetectorSettings settings) : settings_(settings) {
   const DetectorSettings& s = settings_;
-  require(s.overfit_rising_evals >= 1 && s.overfit_rising_evals <= 1000, "overfit_rising_evals",
+  require_field(s.overfit_rising_evals >= 1 && s.overfit_rising_evals <= 1000, "overfit_rising_evals",
           "must be between 1 and 1000");
-  require(std::isfinite(s.overfit_gap) && s.overfit_gap >= 0, "overfit_gap",
+  require_field(std::isfinite(s.overfit_gap) && s.overfit_gap >= 0, "overfit_gap",
           "must be 0 (off) or a positive number of nats");
-  require(s.warmup_steps >= 0, "warmup_steps", "must not be negative");
-  require(s.underfit_window >= 0 && s.underfit_window <= kMaxDetectorWindow, "underfit_window",
+  require_field(s.warmup_steps >= 0, "warmup_steps", "must not be negative");
+  require_field(s.underfit_window >= 0 && s.underfit_window <= kMaxDetectorWindow, "underfit_window",
           "must be between 0 (off) and " + fmt_int(kMaxDetectorWindow) + " steps");
-  require(std::isfinite(s.underfit_flat_fraction) && s.underfit_flat_fraction >= 0,
+  require_field(std::isfinite(s.underfit_flat_fraction) && s.underfit_flat_fraction >= 0,
           "underfit_flat_fraction", "must be a fraction >= 0");
-  require(std::isfinite(s.underfit_high_fraction) && s.underfit_high_fraction >= 0,
+  require_field(std::isfinite(s.underfit_high_fraction) && s.underfit_high_fraction >= 0,
           "underfit_high_fraction", "must be a fraction >= 0");
-  require(std::isfinite(s.spike_factor) && s.spike_factor > 1, "spike_factor",
+  require_field(std::isfinite(s.spike_factor) && s.spike_factor > 1, "spike_factor",
           "must be greater than 1");
-  require(s.spike_window >= 1 && s.spike_window <= kMaxDetectorWindow, "spike_window",
+  require_field(s.spike_window >= 1 && s.spike_window <= kMaxDetectorWindow, "spike_window",
           "must be between 1 and " + fmt_int(kMaxDetectorWindow) + " steps");
-  require(s.spike_min_steps >= 1, "spike_min_steps", "must be at least 1");
-  require(s.patience_evals >= 0, "patience_evals", "must be 0 (off) or a positive count");
-  require(std::isfinite(s.min_delta) && s.min_delta >= 0, "min_delta",
+  require_field(s.spike_min_steps >= 1, "spike_min_steps", "must be at least 1");
+  require_field(s.patience_evals >= 0, "patience_evals", "must be 0 (off) or a positive count");
+  require_field(std::isfinite(s.min_delta) && s.min_delta >= 0, "min_delta",
           "must be 0 or a positive number of nats");
-  require(s.train_loss_ema >= 0 && s.train_loss_ema < 1, "train_loss_ema", "must be in [0, 1)");
+  require_field(s.train_loss_ema >= 0 && s.train_loss_ema < 1, "train_loss_ema", "must be in [0, 1)");
 }
 
 double TrainingMonitor::best_val_loss() const {
@@ -354,7 +351,7 @@ void TrainingMonitor::restore(const std::vector<double>& state) {
                     std::to_string(state_size()) + " for these detector settings",
                 {{}, 0, "state"});
   }
-  require(state[0] == kStateVersion, "state", "detector state has an unknown version");
+  require_field(state[0] == kStateVersion, "state", "detector state has an unknown version");
   // 2. Scalars into a copy, so a bad state leaves this monitor unchanged.
   TrainingMonitor next(settings_);
   StateReader in(state);
@@ -362,7 +359,7 @@ void TrainingMonitor::restore(const std::vector<double>& state) {
   next.accepted_ = in.integer("accepted steps", 0, kMaxExactInteger);
   next.ema_raw_ = in.real("EMA");
   next.ema_decay_power_ = in.real("EMA decay power");
-  require(next.ema_decay_power_ >= 0 && next.ema_decay_power_ <= 1, "state",
+  require_field(next.ema_decay_power_ >= 0 && next.ema_decay_power_ <= 1, "state",
           "detector state: EMA decay power is out of range");
   next.post_warmup_ = in.integer("steps after warmup", 0, next.accepted_);
   next.initial_sum_ = in.real("initial loss sum");

@@ -6,15 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/common/require_field.h"
 #include "core/io/json_number.h"
 #include "core/io/sha256.h"
 
 namespace tb::train {
 namespace {
-
-void require(bool ok, const char* field, const std::string& why) {
-  if (!ok) throw Error(why, {{}, 0, field});
-}
 
 // Reads `key` into `value` when present; a wrong type names the key.
 template <typename T>
@@ -44,28 +41,28 @@ void reject_unknown(const nlohmann::json& j, const std::set<std::string>& seen, 
 }  // namespace
 
 void TrainConfig::validate() const {
-  require(learning_rate > 0 && learning_rate < 1, "learning_rate", "the learning rate must be in (0, 1)");
-  require(weight_decay >= 0, "weight_decay", "weight decay cannot be negative");
-  require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas", "AdamW betas must be in [0, 1)");
-  require(adam_eps > 0, "adam_eps", "adam_eps must be positive");
-  require(max_grad_norm >= 0, "max_grad_norm", "max_grad_norm cannot be negative (0 = no clipping)");
-  require(epochs >= 1 || max_steps >= 1, "epochs", "give at least one epoch or a step count");
-  require(max_steps >= 0, "max_steps", "max_steps cannot be negative");
-  require(micro_batch >= 1, "micro_batch", "the micro-batch needs at least one row");
-  require(grad_accum >= 1, "grad_accum", "gradient accumulation needs at least 1 micro-batch");
-  require(max_seq_len >= 8, "max_seq_len", "the sequence length must be at least 8 tokens");
-  require(eval_every >= 0 && save_every >= 0, "eval_every", "eval_every and save_every cannot be negative");
-  require(keep_last >= 1, "keep_last", "keep at least the last checkpoint");
-  require(schedule.warmup_steps >= 0, "warmup_steps", "warmup steps cannot be negative");
-  require(schedule.min_lr_ratio >= 0 && schedule.min_lr_ratio <= 1, "min_lr_ratio", "min_lr_ratio must be in [0, 1]");
+  require_field(learning_rate > 0 && learning_rate < 1, "learning_rate", "the learning rate must be in (0, 1)");
+  require_field(weight_decay >= 0, "weight_decay", "weight decay cannot be negative");
+  require_field(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas", "AdamW betas must be in [0, 1)");
+  require_field(adam_eps > 0, "adam_eps", "adam_eps must be positive");
+  require_field(max_grad_norm >= 0, "max_grad_norm", "max_grad_norm cannot be negative (0 = no clipping)");
+  require_field(epochs >= 1 || max_steps >= 1, "epochs", "give at least one epoch or a step count");
+  require_field(max_steps >= 0, "max_steps", "max_steps cannot be negative");
+  require_field(micro_batch >= 1, "micro_batch", "the micro-batch needs at least one row");
+  require_field(grad_accum >= 1, "grad_accum", "gradient accumulation needs at least 1 micro-batch");
+  require_field(max_seq_len >= 8, "max_seq_len", "the sequence length must be at least 8 tokens");
+  require_field(eval_every >= 0 && save_every >= 0, "eval_every", "eval_every and save_every cannot be negative");
+  require_field(keep_last >= 1, "keep_last", "keep at least the last checkpoint");
+  require_field(schedule.warmup_steps >= 0, "warmup_steps", "warmup steps cannot be negative");
+  require_field(schedule.min_lr_ratio >= 0 && schedule.min_lr_ratio <= 1, "min_lr_ratio", "min_lr_ratio must be in [0, 1]");
   if (method == TrainMethod::Lora) {
-    require(lora.rank >= 1 && lora.rank <= 4096, "lora.rank", "the LoRA rank must be between 1 and 4096");
-    require(lora.alpha > 0, "lora.alpha", "LoRA alpha must be positive");
-    require(lora.dropout >= 0 && lora.dropout < 1, "lora.dropout", "LoRA dropout must be in [0, 1)");
-    require(!lora.target_modules.empty(), "lora.target_modules", "name at least one module for LoRA");
+    require_field(lora.rank >= 1 && lora.rank <= 4096, "lora.rank", "the LoRA rank must be between 1 and 4096");
+    require_field(lora.alpha > 0, "lora.alpha", "LoRA alpha must be positive");
+    require_field(lora.dropout >= 0 && lora.dropout < 1, "lora.dropout", "LoRA dropout must be in [0, 1)");
+    require_field(!lora.target_modules.empty(), "lora.target_modules", "name at least one module for LoRA");
   }
-  if (method == TrainMethod::Freeze) require(freeze.top_blocks >= 0, "freeze.top_blocks", "cannot be negative");
-  require(detectors.spike_factor > 1, "detectors.spike_factor", "the spike factor must be above 1");
+  if (method == TrainMethod::Freeze) require_field(freeze.top_blocks >= 0, "freeze.top_blocks", "cannot be negative");
+  require_field(detectors.spike_factor > 1, "detectors.spike_factor", "the spike factor must be above 1");
 }
 
 void to_json(nlohmann::json& j, const TrainConfig& c) {

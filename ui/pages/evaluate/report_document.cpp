@@ -25,7 +25,7 @@
 namespace tbui {
 namespace {
 
-void fail(QString* error, const QString& text) {
+void set_error(QString* error, const QString& text) {
   if (error != nullptr) *error = text;
 }
 
@@ -46,7 +46,7 @@ bool localRelative(const QString& link) {
 bool writeAtomic(const QString& path, const QByteArray& bytes, QString* error) {
   QSaveFile out(path);
   if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit()) {
-    fail(
+    set_error(
         error,
         QObject::tr("Cannot write %1: %2.").arg(QDir::toNativeSeparators(path), out.errorString()));
     return false;
@@ -80,7 +80,7 @@ bool writeReportMarkdown(const QString& markdownFile, const QString& path, QStri
   const QFileInfo target(path);
   const QDir targetDir = target.absoluteDir();
   if (!targetDir.exists() && !QDir().mkpath(targetDir.path())) {
-    fail(error, QObject::tr("Cannot create the folder %1.")
+    set_error(error, QObject::tr("Cannot create the folder %1.")
                     .arg(QDir::toNativeSeparators(targetDir.path())));
     return false;
   }
@@ -93,7 +93,7 @@ bool writeReportMarkdown(const QString& markdownFile, const QString& path, QStri
     if (!data) return false;
     const QString copy = targetDir.filePath(chartsName + QLatin1Char('/') + image);
     if (!QDir().mkpath(QFileInfo(copy).absolutePath())) {
-      fail(error, QObject::tr("Cannot create the folder %1.")
+      set_error(error, QObject::tr("Cannot create the folder %1.")
                       .arg(QDir::toNativeSeparators(QFileInfo(copy).absolutePath())));
       return false;
     }
@@ -167,12 +167,12 @@ bool writeReportPdf(const QString& markdownFile, const QString& path, QString* e
   }
   buffer.close();
   if (!buffer.data().startsWith("%PDF")) {
-    fail(error, QObject::tr("The PDF could not be rendered."));
+    set_error(error, QObject::tr("The PDF could not be rendered."));
     return false;
   }
   const QDir targetDir = QFileInfo(path).absoluteDir();
   if (!targetDir.exists() && !QDir().mkpath(targetDir.path())) {
-    fail(error, QObject::tr("Cannot create the folder %1.")
+    set_error(error, QObject::tr("Cannot create the folder %1.")
                     .arg(QDir::toNativeSeparators(targetDir.path())));
     return false;
   }
