@@ -69,25 +69,32 @@ def read_log(path):
 
 def phases(lines, total):
     """Part boundaries from the chain's own output: each `cmake --preset` prints "Preset CMake
-    variables", each ctest "Test project <build folder>"."""
-    marks = {}
+    variables", each ctest "Test project <build folder>" first and "Total Test time (real) = S sec"
+    last. ctest's output reaches a pipe in blocks, so a ctest's length is its own S and it is taken
+    to have started S before its last line."""
+    marks, ctest = {}, []
     presets = [t for t, l in lines if l.startswith("Preset CMake variables")]
+    current = None
     for t, l in lines:
         m = re.match(r"Test project .*/build/(\w+)$", l.strip())
         if m:
-            marks.setdefault(f"test:{m.group(1)}", t)
+            current = m.group(1)
+            marks.setdefault(f"test:{current}", t)
+        m = re.match(r"Total Test time \(real\) =\s+([\d.]+) sec", l.strip())
+        if m and current:
+            ctest.append((current, t, float(m.group(1))))
+    runs = {name: (end - secs, secs) for name, end, secs in ctest}
     dev_conf = presets[0] if presets else None
-    asan_conf = next((t for t in presets if t > marks.get("test:dev", total)), None)
+    asan_conf = next((t for t in presets if "dev" in runs and t >= runs["dev"][0] + runs["dev"][1]), None)
     parts = []
     if dev_conf is not None:
         parts.append(("setup (installer/setup.sh)", dev_conf))
-    if "test:dev" in marks and dev_conf is not None:
-        parts.append(("dev: configure and build", marks["test:dev"] - dev_conf))
-    if asan_conf is not None and "test:dev" in marks:
-        parts.append(("dev: ctest", asan_conf - marks["test:dev"]))
-    if "test:asan" in marks and asan_conf is not None:
-        parts.append(("asan: configure and build", marks["test:asan"] - asan_conf))
-        parts.append(("asan: ctest (unit tests and fuzzers)", total - marks["test:asan"]))
+    if "dev" in runs and dev_conf is not None:
+        parts.append(("dev: configure and build", runs["dev"][0] - dev_conf))
+        parts.append(("dev: ctest", runs["dev"][1]))
+    if "asan" in runs and asan_conf is not None:
+        parts.append(("asan: configure and build", runs["asan"][0] - asan_conf))
+        parts.append(("asan: ctest (unit tests and fuzzers)", runs["asan"][1]))
     return parts, marks
 
 
@@ -126,8 +133,8 @@ def main():
                             capture_output=True, text=True).stdout.strip()
 
     # 1. The run, as CI runs it, with ccache's counters from zero.
-    if a.from_log:
-        rc, cache, lines = 0, None, read_log(a.from_log)
+    if a.from_log:  # ccache's counters as they are now: zeroed by the run that wrote the log
+        rc, cache, lines = 0, ccache_stats(), read_log(a.from_log)
         total = lines[-1][0] if lines else 0.0
     else:
         if shutil.which("ccache"):
