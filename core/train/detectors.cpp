@@ -48,14 +48,14 @@ class StateReader {
   double real(const char* what) {
     const double value = state_[pos_++];
     require_field(std::isfinite(value), "state",
-            std::string("detector state: ") + what + " is not finite");
+                  std::string("detector state: ") + what + " is not finite");
     return value;
   }
   std::int64_t integer(const char* what, std::int64_t lo, std::int64_t hi) {
     const double value = real(what);
     require_field(value == std::floor(value) && value >= static_cast<double>(lo) &&
-                value <= static_cast<double>(hi),
-            "state", std::string("detector state: ") + what + " is out of range");
+                      value <= static_cast<double>(hi),
+                  "state", std::string("detector state: ") + what + " is out of range");
     return static_cast<std::int64_t>(value);
   }
   bool flag(const char* what) { return integer(what, 0, 1) == 1; }
@@ -86,26 +86,28 @@ const char* to_string(WarningKind kind) {
 
 TrainingMonitor::TrainingMonitor(DetectorSettings settings) : settings_(settings) {
   const DetectorSettings& s = settings_;
-  require_field(s.overfit_rising_evals >= 1 && s.overfit_rising_evals <= 1000, "overfit_rising_evals",
-          "must be between 1 and 1000");
+  require_field(s.overfit_rising_evals >= 1 && s.overfit_rising_evals <= 1000,
+                "overfit_rising_evals", "must be between 1 and 1000");
   require_field(std::isfinite(s.overfit_gap) && s.overfit_gap >= 0, "overfit_gap",
-          "must be 0 (off) or a positive number of nats");
+                "must be 0 (off) or a positive number of nats");
   require_field(s.warmup_steps >= 0, "warmup_steps", "must not be negative");
-  require_field(s.underfit_window >= 0 && s.underfit_window <= kMaxDetectorWindow, "underfit_window",
-          "must be between 0 (off) and " + fmt_int(kMaxDetectorWindow) + " steps");
+  require_field(s.underfit_window >= 0 && s.underfit_window <= kMaxDetectorWindow,
+                "underfit_window",
+                "must be between 0 (off) and " + fmt_int(kMaxDetectorWindow) + " steps");
   require_field(std::isfinite(s.underfit_flat_fraction) && s.underfit_flat_fraction >= 0,
-          "underfit_flat_fraction", "must be a fraction >= 0");
+                "underfit_flat_fraction", "must be a fraction >= 0");
   require_field(std::isfinite(s.underfit_high_fraction) && s.underfit_high_fraction >= 0,
-          "underfit_high_fraction", "must be a fraction >= 0");
+                "underfit_high_fraction", "must be a fraction >= 0");
   require_field(std::isfinite(s.spike_factor) && s.spike_factor > 1, "spike_factor",
-          "must be greater than 1");
+                "must be greater than 1");
   require_field(s.spike_window >= 1 && s.spike_window <= kMaxDetectorWindow, "spike_window",
-          "must be between 1 and " + fmt_int(kMaxDetectorWindow) + " steps");
+                "must be between 1 and " + fmt_int(kMaxDetectorWindow) + " steps");
   require_field(s.spike_min_steps >= 1, "spike_min_steps", "must be at least 1");
   require_field(s.patience_evals >= 0, "patience_evals", "must be 0 (off) or a positive count");
   require_field(std::isfinite(s.min_delta) && s.min_delta >= 0, "min_delta",
-          "must be 0 or a positive number of nats");
-  require_field(s.train_loss_ema >= 0 && s.train_loss_ema < 1, "train_loss_ema", "must be in [0, 1)");
+                "must be 0 or a positive number of nats");
+  require_field(s.train_loss_ema >= 0 && s.train_loss_ema < 1, "train_loss_ema",
+                "must be in [0, 1)");
 }
 
 double TrainingMonitor::best_val_loss() const {
@@ -360,7 +362,7 @@ void TrainingMonitor::restore(const std::vector<double>& state) {
   next.ema_raw_ = in.real("EMA");
   next.ema_decay_power_ = in.real("EMA decay power");
   require_field(next.ema_decay_power_ >= 0 && next.ema_decay_power_ <= 1, "state",
-          "detector state: EMA decay power is out of range");
+                "detector state: EMA decay power is out of range");
   next.post_warmup_ = in.integer("steps after warmup", 0, next.accepted_);
   next.initial_sum_ = in.real("initial loss sum");
   next.underfit_fired_ = in.flag("underfitting flag");
