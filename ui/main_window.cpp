@@ -93,10 +93,6 @@ MainWindow::MainWindow(EngineBridge* bridge, ProjectSession* session, QWidget* p
     data->useTemplate(t);
     showStep(QStringLiteral("data"));
   });
-  connect(model, &ModelPage::modelInspected, setup, &SetupPage::setModelConfig);
-  connect(data, &DataPage::importFinished, this, [data, setup](bool ok) {
-    if (ok) setup->setTrainExamples(data->examplesModel()->splitCount(tb::data::Split::Train));
-  });
   connect(train, &TrainPage::aboutToStart, link, [link] { link->saveCurated(); });
   connect(train, &TrainPage::lowerLearningRateRequested, this, [this, setup] {
     setup->applyLowerLearningRate();

@@ -1,7 +1,8 @@
 // `tunebench-cli train [PROJECT] [--data F ...] [settings] [--max-steps N] [--run-dir D]
 // [--resume D]`: trains on the engine's worker with a live progress line and the warnings, then
 // prints base vs tuned and where report.md is. Ctrl-C stops after the current step; the run
-// resumes with --resume. --json prints report.json instead of the summary.
+// resumes with --resume. --json prints report.json instead of the summary. --check prepares the
+// run (data, model, the memory and time estimate) and stops there: exit 1 when it will not fit.
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "core/common/error.h"
 #include "core/common/overloaded.h"
 #include "core/engine/engine.h"
+#include "core/engine/run_setup.h"
 
 namespace tb::cli {
 namespace {
@@ -30,7 +32,7 @@ struct TrainArgs {
   ProjectArgs project;
   std::int64_t max_steps = 0;
   std::string run_dir, resume;
-  bool json = false, ignore_estimate = false;
+  bool json = false, ignore_estimate = false, check = false;
 };
 
 }  // namespace
@@ -44,6 +46,9 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--resume", a->resume, "Continue the run in this folder from its last checkpoint");
   cmd->add_flag("--ignore-memory-estimate", a->ignore_estimate, "Start even when the estimate says it will not fit");
   cmd->add_flag("--json", a->json, "Print report.json at the end instead of the summary");
+  cmd->add_flag("--check", a->check,
+                "Read the data, load the model and print the memory and time estimate, then stop "
+                "(exit status 1 when the run will not fit)");
   cmd->callback([a, &exit_code] {
     const Project project = build_project(a->project);
     RunSetupOptions options;
@@ -51,6 +56,13 @@ void add_train_command(CLI::App& app, int& exit_code) {
     options.run_dir = !a->resume.empty() ? a->resume : a->run_dir;
     options.resume = !a->resume.empty();
     options.ignore_memory_estimate = a->ignore_estimate;
+    if (a->check) {
+      // The same preparation a run starts with; it throws tb::Error (exit 1) when it will not fit.
+      options.log = [](const std::string& line) { std::cout << line << "\n"; };
+      prepare_run(project, options);
+      std::cout << "the run fits: start it without --check\n";
+      return;
+    }
     // 1. The engine's events, handed to this thread through a small queue.
     std::mutex mutex;
     std::condition_variable wake;

@@ -1,6 +1,8 @@
 // Device probe through libtorch (see device.h).
 #include "core/engine/device.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -190,6 +192,16 @@ std::int64_t memory_free_bytes(bool cuda, int device_index) {
     if (key == "MemAvailable:") return value * 1024;
   }
   return -1;
+}
+
+std::uint64_t run_memory_bytes(std::int64_t free_bytes, std::int64_t held_bytes) {
+  if (const char* cap = std::getenv("TUNEBENCH_RUN_MEMORY_BYTES"); cap != nullptr && *cap != '\0') {
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(cap, &end, 10);
+    if (end != nullptr && *end == '\0') return v;
+  }
+  if (free_bytes <= 0) return 0;
+  return static_cast<std::uint64_t>(free_bytes) + static_cast<std::uint64_t>(std::max<std::int64_t>(0, held_bytes));
 }
 
 }  // namespace tb

@@ -46,6 +46,12 @@ std::int64_t memory_in_use_bytes(bool cuda, int device_index = 0);
 // Free memory on a device: a CUDA device's free memory, or the CPU's MemAvailable. -1 = unknown.
 std::int64_t memory_free_bytes(bool cuda, int device_index = 0);
 
+// The memory a training run may use, what its estimate's verdict is against: `free_bytes` (the
+// device's free memory, -1 = unknown) plus `held_bytes` (what this process already holds of the
+// run's own model, loaded before the estimate). TUNEBENCH_RUN_MEMORY_BYTES, when set, is the
+// answer instead: a fixed budget (tests, demos, leaving room for other programs). 0 = unknown.
+std::uint64_t run_memory_bytes(std::int64_t free_bytes, std::int64_t held_bytes = 0);
+
 // "1.5 GiB" style, one decimal.
 std::string format_gib(std::int64_t bytes);
 // Bytes in the largest fitting unit, one decimal: "512 B", "93.8 MiB", "1.5 GiB".

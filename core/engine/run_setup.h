@@ -14,8 +14,10 @@
 #include <vector>
 
 #include "core/engine/project.h"
+#include "core/engine/run_data.h"
 #include "core/engine/run_setup_options.h"
 #include "core/train/memory_estimate.h"
+#include "core/train/run_estimate.h"
 #include "core/train/train_run.h"
 
 namespace tb {
@@ -36,7 +38,5 @@ std::string resolve_device(const std::string& setting);
 // is not there) and when the estimate says the run will not fit (its suggestions in the message).
 PreparedRun prepare_run(const Project& project, const RunSetupOptions& options);
 
-// The model a project names ("demo" = the demo model in the model cache).
-std::filesystem::path project_model_path(const Project& project);
 
 }  // namespace tb

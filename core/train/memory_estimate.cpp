@@ -99,6 +99,7 @@
 //     fine-tuning of small models reaches
 // A measured figure (tunebench-cli bench) should replace them where one exists.
 #include "core/train/memory_estimate.h"
+#include "core/train/memory_suggestions.h"
 
 #include <algorithm>
 #include <array>
@@ -286,13 +287,6 @@ void validate(const EstimateInput& in) {
   }
 }
 
-// The arithmetic, without the verdict and the words: what suggestions re-run.
-struct Parts {
-  double total_params = 0, trainable_params = 0;
-  double weights = 0, gradients = 0, optimizer = 0, activations = 0, logits = 0, temporaries = 0,
-         workspace = 0, total = 0;
-  double flops_per_token = 0, tflops = 0, step_seconds = 0, total_seconds = 0;
-};
 
 // Bytes one layer saves per token (see the top of the file), when E is the earliest trained site
 // as this layer's autograd sees it.
@@ -374,12 +368,14 @@ double to_count(double v, const char* what) {
   return v;
 }
 
-Parts compute(const EstimateInput& in) {
+}  // namespace
+
+MemoryParts memory_parts(const EstimateInput& in) {
   const Dims d = dims_of(in.model);
   const Plan p = make_plan(in, d);
   const double a = in.precision == Precision::Bf16 ? 2 : 4;
   const double N = static_cast<double>(in.micro_batch) * static_cast<double>(in.seq_len);
-  Parts r;
+  MemoryParts r;
   // 1. Parameters.
   const double block_linear =
       d.C * d.QD + 2 * d.C * d.KD + d.QD * d.C + 3 * d.C * d.F + (d.bias ? d.QD + 2 * d.KD : 0);
@@ -498,13 +494,17 @@ Parts compute(const EstimateInput& in) {
   return r;
 }
 
-std::uint64_t to_bytes(double v) {
+std::uint64_t bytes_of(double v) {
   if (!(v < kMaxBytes)) {
     throw Error("the estimate exceeds 2^64 bytes; check the micro-batch and sequence length",
                 {{}, 0, "micro_batch"});
   }
   return static_cast<std::uint64_t>(std::round(v));
 }
+
+std::string approx_bytes(double bytes) { return "~" + format_bytes(bytes_of(bytes)); }
+
+namespace {
 
 std::string one_decimal(double v, const char* unit) {
   char buf[64];
@@ -525,141 +525,6 @@ std::string format_duration(double s) {
   return one_decimal(s / 86400, "days");
 }
 
-std::string approx(double bytes) { return "~" + format_bytes(to_bytes(bytes)); }
-
-// Whether `changed` needs at most `target` bytes (its total lands in `total`).
-bool reaches(const EstimateInput& changed, double target, double& total) {
-  total = compute(changed).total;
-  return total <= target;
-}
-
-// The largest value in [1, limit) whose `set` reaches the target (the total grows with it); 0 if
-// none.
-template <typename Set>
-std::int64_t largest_that_reaches(std::int64_t limit, double target, const EstimateInput& in,
-                                  Set set) {
-  std::int64_t lo = 0, hi = limit;  // lo reaches (or is 0), hi does not
-  while (hi - lo > 1) {
-    const std::int64_t mid = lo + (hi - lo) / 2;
-    EstimateInput c = in;
-    set(c, mid);
-    double total = 0;
-    (reaches(c, target, total) ? lo : hi) = mid;
-  }
-  return lo;
-}
-
-std::vector<Suggestion> suggest(const EstimateInput& in, double target) {
-  std::vector<Suggestion> out;
-  auto add = [&](const std::string& text, const EstimateInput& changed) {
-    const double total = compute(changed).total;
-    out.push_back({text + " → " + approx(total), changed, to_bytes(total)});
-  };
-  double total = 0;
-  // 1. Same result, more time: checkpointing; a smaller micro-batch with more accumulation.
-  if (!in.gradient_checkpointing) {
-    EstimateInput c = in;
-    c.gradient_checkpointing = true;
-    if (reaches(c, target, total)) add("turn on gradient checkpointing (about a third slower)", c);
-  }
-  for (std::int64_t b = in.micro_batch - 1; b >= 1; --b) {
-    if (in.micro_batch % b != 0) continue;
-    EstimateInput c = in;
-    c.micro_batch = b;
-    c.grad_accum = in.grad_accum * (in.micro_batch / b);
-    if (!reaches(c, target, total)) continue;
-    add("micro-batch " + std::to_string(b) + " instead of " + std::to_string(in.micro_batch) +
-            ", gradient accumulation " + std::to_string(c.grad_accum) + " instead of " +
-            std::to_string(in.grad_accum) + " (same effective batch)",
-        c);
-    break;
-  }
-  // 2. Precision.
-  if (in.precision == Precision::Fp32) {
-    EstimateInput c = in;
-    c.precision = Precision::Bf16;
-    if (reaches(c, target, total)) {
-      add(std::string("bf16 instead of fp32") + (in.cuda ? "" : " (slower on most CPUs)"), c);
-    }
-  }
-  // 3. What trains.
-  if (in.method == TrainMethod::Full) {
-    EstimateInput c = in;
-    c.method = TrainMethod::Lora;
-    if (c.lora_rank < 1) c.lora_rank = 8;
-    if (reaches(c, target, total)) {
-      add("LoRA (rank " + std::to_string(c.lora_rank) + ") instead of full fine-tuning", c);
-    }
-  }
-  if (in.method == TrainMethod::Freeze && in.freeze_top_blocks > 1) {
-    const std::int64_t top =
-        largest_that_reaches(in.freeze_top_blocks, target, in,
-                             [](EstimateInput& c, std::int64_t v) { c.freeze_top_blocks = v; });
-    if (top >= 1) {
-      EstimateInput c = in;
-      c.freeze_top_blocks = top;
-      add("train the top " + std::to_string(top) + (top == 1 ? " block" : " blocks") +
-              " instead of " + std::to_string(in.freeze_top_blocks),
-          c);
-    }
-  }
-  // 4. What the model sees: shorter sequences (a multiple of 64 where that large).
-  if (in.seq_len > 1) {
-    std::int64_t t = largest_that_reaches(in.seq_len, target, in,
-                                          [](EstimateInput& c, std::int64_t v) { c.seq_len = v; });
-    if (t >= 64) t -= t % 64;
-    if (t >= 1) {
-      EstimateInput c = in;
-      c.seq_len = t;
-      add("sequence length " + std::to_string(t) + " instead of " + std::to_string(in.seq_len) +
-              " (longer examples get cut)",
-          c);
-    }
-  }
-  // 5. No single change is enough: all of them together, in the same order.
-  if (out.empty()) {
-    EstimateInput c = in;
-    std::vector<std::string> steps;
-    if (!c.gradient_checkpointing) {
-      c.gradient_checkpointing = true;
-      steps.emplace_back("gradient checkpointing");
-    }
-    if (c.micro_batch > 1) {
-      c.grad_accum *= c.micro_batch;
-      c.micro_batch = 1;
-      steps.emplace_back("micro-batch 1 with gradient accumulation " +
-                         std::to_string(c.grad_accum));
-    }
-    if (c.precision == Precision::Fp32) {
-      c.precision = Precision::Bf16;
-      steps.emplace_back("bf16");
-    }
-    if (c.method == TrainMethod::Full) {
-      c.method = TrainMethod::Lora;
-      if (c.lora_rank < 1) c.lora_rank = 8;
-      steps.emplace_back("LoRA (rank " + std::to_string(c.lora_rank) + ")");
-    }
-    if (c.method == TrainMethod::Freeze && c.freeze_top_blocks > 1) {
-      c.freeze_top_blocks = 1;
-      steps.emplace_back("train the top block only");
-    }
-    if (!reaches(c, target, total) && c.seq_len > 1) {
-      std::int64_t t = largest_that_reaches(
-          c.seq_len, target, c, [](EstimateInput& e, std::int64_t v) { e.seq_len = v; });
-      if (t >= 64) t -= t % 64;
-      if (t >= 1) {
-        c.seq_len = t;
-        steps.emplace_back("sequence length " + std::to_string(t));
-      }
-    }
-    if (!steps.empty() && reaches(c, target, total)) {
-      std::string text = "together: ";
-      for (std::size_t i = 0; i < steps.size(); ++i) text += (i ? ", " : "") + steps[i];
-      add(text, c);
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -678,35 +543,37 @@ std::string format_bytes(std::uint64_t bytes) {
 
 MemoryEstimate estimate_training(const EstimateInput& input) {
   validate(input);
-  const Parts p = compute(input);
+  const MemoryParts p = memory_parts(input);
   MemoryEstimate e;
   e.total_params = static_cast<std::int64_t>(p.total_params);
   e.trainable_params = static_cast<std::int64_t>(p.trainable_params);
-  e.weights_bytes = to_bytes(p.weights);
-  e.gradient_bytes = to_bytes(p.gradients);
-  e.optimizer_bytes = to_bytes(p.optimizer);
-  e.activation_bytes = to_bytes(p.activations);
-  e.logits_bytes = to_bytes(p.logits);
-  e.temporary_bytes = to_bytes(p.temporaries);
-  e.workspace_bytes = to_bytes(p.workspace);
-  e.total_bytes = to_bytes(p.total);
+  e.weights_bytes = bytes_of(p.weights);
+  e.gradient_bytes = bytes_of(p.gradients);
+  e.optimizer_bytes = bytes_of(p.optimizer);
+  e.activation_bytes = bytes_of(p.activations);
+  e.logits_bytes = bytes_of(p.logits);
+  e.temporary_bytes = bytes_of(p.temporaries);
+  e.workspace_bytes = bytes_of(p.workspace);
+  e.total_bytes = bytes_of(p.total);
   e.flops_per_token = p.flops_per_token;
   e.tflops = p.tflops;
   e.step_seconds = p.step_seconds;
   e.total_seconds = p.total_seconds;
+  e.total_steps = input.total_steps;
+  e.seq_len = input.seq_len;
   // The verdict, and what would fit.
   const double device = static_cast<double>(input.device_memory_bytes);
   if (input.device_memory_bytes > 0) {
     e.fits = p.total <= kFitFraction * device;
     e.tight = e.fits && p.total > kTightFraction * device;
     if (!e.fits || e.tight) {
-      e.suggestions = suggest(input, (e.fits ? kTightFraction : kFitFraction) * device);
+      e.suggestions = suggest_changes(input, (e.fits ? kTightFraction : kFitFraction) * device);
     }
   }
   // One line: the peak and its parts (gradients and temporaries peak after the activations).
   const bool after_decides = p.gradients + p.temporaries >
                              p.activations + p.logits + (input.grad_accum > 1 ? p.gradients : 0);
-  e.summary = approx(p.total) + " at peak (weights " + format_bytes(e.weights_bytes) +
+  e.summary = approx_bytes(p.total) + " at peak (weights " + format_bytes(e.weights_bytes) +
               ", optimizer " + format_bytes(e.optimizer_bytes) + ", gradients " +
               format_bytes(e.gradient_bytes) + ", activations " + format_bytes(e.activation_bytes) +
               ", logits " + format_bytes(e.logits_bytes) +

@@ -70,6 +70,7 @@ struct Suggestion {
   std::string text;  // "micro-batch 2 instead of 8, gradient accumulation 4 instead of 1 ..."
   EstimateInput input;
   std::uint64_t total_bytes = 0;
+  TrainConfig config;  // the run's settings with this change (filled by run_estimate.h's estimate_run)
 };
 
 struct MemoryEstimate {
@@ -94,6 +95,8 @@ struct MemoryEstimate {
   double tflops = 0;           // the throughput the times assume
   double step_seconds = 0;     // one optimizer step: grad_accum micro-batches
   double total_seconds = 0;    // total_steps steps; 0 when total_steps is 0
+  std::int64_t total_steps = 0;  // the input's: optimizer steps the times count (0 = unknown)
+  std::int64_t seq_len = 0;      // the input's: tokens a micro-batch row reaches
   bool fits = true;            // false only when device_memory_bytes > 0 and total > 90 % of it
   bool tight = false;          // fits, but total > 75 % of the device's memory
   std::string summary;  // "~1.9 GB (weights 540 MB, ...); ~0.8 s/step, ~7 min in all; fits in 8 GB"

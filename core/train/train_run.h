@@ -18,17 +18,10 @@
 
 #include "core/train/evaluation.h"
 #include "core/train/run_events.h"
+#include "core/train/stage_spec.h"
 #include "core/train/training_session.h"
 
 namespace tb::train {
-
-struct StageSpec {
-  std::string name;                 // "" for a one-stage run
-  TrainConfig config;
-  TrainSet train, validation;
-  std::vector<double> task_weights; // multi-task mixing, one per train.tasks; empty = natural
-  std::vector<data::Example> validation_examples;  // validation.source indexes these (samples)
-};
 
 struct RunSpec {
   std::shared_ptr<const Model> model;

@@ -35,40 +35,6 @@ std::optional<at::Generator> cuda_generator(torch::Device device) {
 
 }  // namespace
 
-TrainSet tokenize_set(const std::vector<data::Example>& examples, const Model& model, const TrainConfig& config,
-                      std::vector<std::string> tasks, TokenizeReport* report) {
-  TrainSet set;
-  TokenizeReport r;
-  std::map<std::string, std::int32_t> index;
-  for (std::size_t i = 0; i < tasks.size(); ++i) index[tasks[i]] = static_cast<std::int32_t>(i);
-  data::TokenizeOptions options;
-  options.train_on_all = config.train_on_all;
-  options.max_tokens = config.max_seq_len;
-  for (std::size_t i = 0; i < examples.size(); ++i) {
-    auto t = data::tokenize_example(examples[i], model.tokenizer(), model.chat_format(), options);
-    if (t.truncated > 0) {
-      ++r.truncated_examples;
-      r.truncated_tokens += t.truncated;
-    }
-    // The first token is never predicted, so a trained token must have one before it.
-    std::int64_t learnable = 0;
-    for (std::size_t k = 1; k < t.trained.size(); ++k) learnable += t.trained[k];
-    if (learnable == 0) {
-      ++r.dropped_untrained;
-      continue;
-    }
-    const auto [it, added] = index.emplace(examples[i].task, static_cast<std::int32_t>(tasks.size()));
-    if (added) tasks.push_back(examples[i].task);
-    set.task_of.push_back(it->second);
-    set.source.push_back(static_cast<std::int64_t>(i));
-    set.examples.push_back(std::move(t));
-  }
-  set.tasks = std::move(tasks);
-  r.examples = set.size();
-  if (report != nullptr) *report = r;
-  return set;
-}
-
 TrainingSession::TrainingSession(std::shared_ptr<const Model> model, TrainConfig config, TrainSet train,
                                  std::vector<double> task_weights)
     : model_(std::move(model)), config_(std::move(config)), train_(std::move(train)),
@@ -100,53 +66,20 @@ TrainingSession::TrainingSession(std::shared_ptr<const Model> model, TrainConfig
   optimizer_ = std::make_unique<AdamW>(std::move(params), AdamWSettings{config_.beta1, config_.beta2, config_.adam_eps,
                                                                         config_.weight_decay});
   torch::manual_seed(config_.seed);  // LoRA dropout draws from here
-  // 2. The length of the run.
-  for (const auto& e : train_.examples) lengths_.push_back(static_cast<std::int64_t>(e.ids.size()));
-  if (config_.max_steps > 0) {
-    total_steps_ = config_.max_steps;
-  } else {
-    std::int64_t micro = 0;
-    for (std::int64_t e = 0; e < config_.epochs; ++e) {
-      plan_epoch(e);
-      micro += static_cast<std::int64_t>(plans_[static_cast<std::size_t>(e)].size());
-    }
-    total_steps_ = std::max<std::int64_t>(1, (micro + config_.grad_accum - 1) / config_.grad_accum);
-  }
+  // 2. The length of the run, counted as run preparation and the Setup step count it.
+  lengths_ = train_.lengths();
+  total_steps_ = count_total_steps(config_, lengths_, train_.task_of, task_weights_);
 }
 
-namespace {
-
-// The micro-batches of one epoch: a pure function of the settings, the data and the epoch.
-std::vector<MicroBatchRows> plan_for_epoch(const TrainConfig& c, const TrainSet& train, const std::vector<double>& weights,
-                                           const std::vector<std::int64_t>& lengths, std::int64_t epoch) {
-  const auto order = epoch_order(train.size(), c.seed, epoch, weights.empty() ? std::vector<std::int32_t>{} : train.task_of, weights);
-  BatchOptions o;
-  o.micro_batch = c.micro_batch;
-  o.max_seq_len = c.max_seq_len;
-  o.packing = c.packing;
-  return plan_micro_batches(order, lengths, o, c.seed + static_cast<std::uint64_t>(epoch));
-}
-
-}  // namespace
-
-std::int64_t count_total_steps(const TrainConfig& c, const TrainSet& train, const std::vector<double>& weights) {
-  if (c.max_steps > 0) return c.max_steps;
-  std::vector<std::int64_t> lengths;
-  for (const auto& e : train.examples) lengths.push_back(static_cast<std::int64_t>(e.ids.size()));
-  std::int64_t micro = 0;
-  for (std::int64_t e = 0; e < c.epochs; ++e) micro += static_cast<std::int64_t>(plan_for_epoch(c, train, weights, lengths, e).size());
-  return std::max<std::int64_t>(1, (micro + c.grad_accum - 1) / c.grad_accum);
-}
-
-void TrainingSession::plan_epoch(std::int64_t epoch) {
+void TrainingSession::plan_until(std::int64_t epoch) {
   while (static_cast<std::int64_t>(plans_.size()) <= epoch) {
-    plans_.push_back(plan_for_epoch(config_, train_, task_weights_, lengths_, static_cast<std::int64_t>(plans_.size())));
+    plans_.push_back(train::plan_epoch(config_, lengths_, train_.task_of, task_weights_, static_cast<std::int64_t>(plans_.size())));
   }
 }
 
 const MicroBatchRows& TrainingSession::micro_batch(std::int64_t g) {
   for (std::int64_t e = 0;; ++e) {
-    plan_epoch(e);
+    plan_until(e);
     const auto n = static_cast<std::int64_t>(plans_[static_cast<std::size_t>(e)].size());
     if (g < n) return plans_[static_cast<std::size_t>(e)][static_cast<std::size_t>(g)];
     g -= n;

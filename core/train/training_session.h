@@ -21,33 +21,9 @@
 #include "core/train/adamw.h"
 #include "core/train/batcher.h"
 #include "core/train/train_config.h"
+#include "core/train/train_set.h"
 
 namespace tb::train {
-
-// Tokenized examples of one split, with their tasks.
-struct TrainSet {
-  std::vector<data::TokenizedExample> examples;
-  std::vector<std::int32_t> task_of;  // per example, into `tasks`; empty = all one task
-  std::vector<std::string> tasks;     // task names ("" = unnamed)
-  std::vector<std::int64_t> source;   // per example: its index in the examples it came from
-  std::int64_t size() const { return static_cast<std::int64_t>(examples.size()); }
-};
-
-struct TokenizeReport {
-  std::int64_t examples = 0;            // kept
-  std::int64_t truncated_examples = 0;  // cut at max_seq_len
-  std::int64_t truncated_tokens = 0;
-  std::int64_t dropped_untrained = 0;   // nothing left to learn after the cut: left out
-};
-
-// Examples as the model sees them, cut at config.max_seq_len, each task mapped to an index of
-// `tasks` (extended with new names). Examples with no trained token left are dropped (counted).
-TrainSet tokenize_set(const std::vector<data::Example>& examples, const Model& model, const TrainConfig& config,
-                      std::vector<std::string> tasks = {}, TokenizeReport* report = nullptr);
-
-// Optimiser steps a run of `config` over `train` takes (max_steps, or its epochs' micro-batches
-// over grad_accum), without building a session.
-std::int64_t count_total_steps(const TrainConfig& config, const TrainSet& train, const std::vector<double>& task_weights = {});
 
 struct StepResult {
   std::int64_t step = 0;          // steps done after this one
@@ -115,7 +91,7 @@ class TrainingSession {
 
  private:
   const MicroBatchRows& micro_batch(std::int64_t global_index);
-  void plan_epoch(std::int64_t epoch);
+  void plan_until(std::int64_t epoch);  // plans_ holds epochs 0..epoch
   TransformerWeights compute_weights() const;
   std::string data_hash() const;
 

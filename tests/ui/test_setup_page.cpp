@@ -13,10 +13,12 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/engine/project.h"
+#include "tests/common/test_paths.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/setup/estimate_panel.h"
 #include "ui/pages/setup/setup_page.h"
@@ -24,18 +26,6 @@
 #include "ui/project/project_session.h"
 
 namespace {
-
-// The tiny random Llama of the parity fixtures (llama_gqa/config.json): 3 layers, GQA.
-constexpr const char* kTinyLlama = R"({
-  "architectures": ["LlamaForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
-  "bos_token_id": null, "dtype": "float32", "eos_token_id": null, "head_dim": 16,
-  "hidden_act": "silu", "hidden_size": 64, "initializer_range": 0.2, "intermediate_size": 160,
-  "max_position_embeddings": 256, "mlp_bias": false, "model_type": "llama",
-  "num_attention_heads": 4, "num_hidden_layers": 3, "num_key_value_heads": 2, "pad_token_id": 0,
-  "pretraining_tp": 1, "rms_norm_eps": 1e-05,
-  "rope_parameters": {"rope_theta": 10000.0, "rope_type": "default"},
-  "tie_word_embeddings": false, "use_cache": true, "vocab_size": 320
-})";
 
 tb::DeviceInfo gpuWith(std::int64_t bytes) {
   tb::DeviceInfo info;
@@ -50,8 +40,8 @@ tb::DeviceInfo gpuWith(std::int64_t bytes) {
   return info;
 }
 
-// A project in a temporary folder, a page on it, with the tiny model, a large GPU and the
-// training split of 288 examples.
+// A project in a temporary folder, a page on it, with the tiny random Llama of the parity
+// fixtures, a large GPU and a training split of 288 examples (320 rows, 90 % train).
 struct Setup {
   QTemporaryDir dir;
   tbui::EngineBridge bridge;
@@ -60,13 +50,26 @@ struct Setup {
 
   Setup() {
     QString error;
-    if (!session.create(dir.filePath(QStringLiteral("setup.tbproj")), tb::Project{}, &error)) {
+    tb::Project project;
+    project.model = tb_test::tiny_model();
+    tb::DataSource source;
+    source.path = dir.filePath(QStringLiteral("rows.jsonl")).toStdString();
+    {
+      std::ofstream out(source.path);
+      // Long answers: rows reach the 512-token cap, as the small-GPU case needs.
+      std::string tail;
+      for (int w = 0; w < 150; ++w) tail += " again";
+      for (int i = 0; i < 320; ++i) out << R"({"instruction": "Say )" << i << R"(", "output": "number )" << i << tail << "\"}\n";
+    }
+    source.split.train = 0.9;
+    source.split.validation = 0.1;
+    source.split.test = 0.0;
+    project.data.push_back(source);
+    if (!session.create(dir.filePath(QStringLiteral("setup.tbproj")), project, &error)) {
       qFatal("cannot create the project: %s", qPrintable(error));
     }
     page = std::make_unique<tbui::SetupPage>(&bridge, &session);
-    page->setModelConfig(tb::config_from_hf_json(nlohmann::json::parse(kTinyLlama), "config.json"));
     page->setDevice(gpuWith(80'000'000'000));
-    page->setTrainExamples(288);
     page->refreshEstimateNow();
   }
   template <typename T>
@@ -124,11 +127,13 @@ class TestSetupPage : public QObject {
     QTemporaryDir dir;
     tbui::EngineBridge bridge;
     tbui::ProjectSession session;
-    QVERIFY(session.create(dir.filePath(QStringLiteral("p.tbproj")), tb::Project{}));
+    tb::Project project;
+    project.model = dir.filePath(QStringLiteral("no-such-model")).toStdString();
+    QVERIFY(session.create(dir.filePath(QStringLiteral("p.tbproj")), project));
     tbui::SetupPage page(&bridge, &session);
     page.refreshEstimateNow();
-    QCOMPARE(page.estimateText(),
-             QStringLiteral("Choose a model on the Model step to see the estimate"));
+    QVERIFY2(page.estimateText().startsWith(QStringLiteral("Choose a model on the Model step to see the estimate")),
+             qPrintable(page.estimateText()));
     QCOMPARE(page.estimatedBytes(), quint64{0});
   }
 
@@ -245,6 +250,7 @@ class TestSetupPage : public QObject {
     QVERIFY(sweep->errorText().contains(QStringLiteral("\"lots\"")));
     QVERIFY(!sweep->runButton()->isEnabled());
     // No data yet: said in place, nothing starts.
+    s.session.update([](tb::Project& p) { p.data.clear(); });
     sweep->setLists(QStringLiteral("1e-4, 2e-4"), {}, QStringLiteral("8, 16"), {});
     QCOMPARE(sweep->runSweep(), quint64{0});
     QVERIFY(sweep->errorText().contains(QStringLiteral("Import data")));

@@ -1,14 +1,20 @@
 // EstimatePanel (see estimate_panel.h).
 #include "ui/pages/setup/estimate_panel.h"
 
+#include <QCoreApplication>
 #include <QLabel>
 #include <QPushButton>
 #include <QStringList>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/engine/run_data.h"
+#include "core/model/model_inspect.h"
+#include "core/train/run_estimate.h"
 
 namespace tbui {
 namespace {
@@ -39,7 +45,9 @@ QString formatDuration(double seconds) {
 }
 
 EstimatePanel::EstimatePanel(QWidget* parent)
-    : QGroupBox(tr("Memory and time"), parent), debounce_(new QTimer(this)) {
+    : QGroupBox(tr("Memory and time"), parent),
+      measurer_(new QFutureWatcher<Measured>(this)),
+      debounce_(new QTimer(this)) {
   setObjectName(QStringLiteral("estimatePanel"));
   auto* layout = new QVBoxLayout(this);
   auto label = [this, layout](const char* name) {
@@ -67,12 +75,18 @@ EstimatePanel::EstimatePanel(QWidget* parent)
   debounce_->setSingleShot(true);
   debounce_->setInterval(150);
   connect(debounce_, &QTimer::timeout, this, &EstimatePanel::refresh);
+  connect(measurer_, &QFutureWatcher<Measured>::finished, this, [this] {
+    Measured m = measurer_->result();
+    pendingKey_.clear();
+    // A newer project arrived meanwhile: measure that one; this result is stale.
+    if (m.key != measureKey(project_)) {
+      startMeasuring();
+      return;
+    }
+    measured_ = std::move(m);
+    refresh();
+  });
   refresh();
-}
-
-void EstimatePanel::setModelConfig(const tb::ModelConfig& config) {
-  model_ = config;
-  debounce_->start();
 }
 
 void EstimatePanel::setDevice(const tb::DeviceInfo& info) {
@@ -80,24 +94,65 @@ void EstimatePanel::setDevice(const tb::DeviceInfo& info) {
   debounce_->start();
 }
 
-void EstimatePanel::setTrainExamples(qint64 count) {
-  trainExamples_ = count;
+void EstimatePanel::setProject(const tb::Project& project) {
+  project_ = project;
+  if (!measured_ || measured_->key != measureKey(project_)) startMeasuring();
   debounce_->start();
 }
 
-void EstimatePanel::setTrainConfig(const tb::train::TrainConfig& config) {
-  config_ = config;
-  debounce_->start();
+bool EstimatePanel::measuring() const { return !pendingKey_.empty(); }
+
+void EstimatePanel::refreshNow() {
+  // A measurement of an older project may be under way: its finished() starts the current one.
+  for (int round = 0; round < 3 && (!measured_ || measured_->key != measureKey(project_)); ++round) {
+    startMeasuring();
+    measurer_->waitForFinished();
+    QCoreApplication::sendPostedEvents(measurer_);  // delivers finished(), which stores it
+  }
+  refresh();
 }
 
-void EstimatePanel::refreshNow() { refresh(); }
+std::string EstimatePanel::measureKey(const tb::Project& p) {
+  // What the measurement reads: the model, the data sources, the stages and the settings that
+  // change how examples are tokenized and cut.
+  nlohmann::json key = {{"file", p.file.string()}, {"model", p.model}};
+  const nlohmann::json project = tb::project_to_json(p);
+  for (const char* k : {"data", "stages"}) key[k] = project.value(k, nlohmann::json());
+  key["max_seq_len"] = p.training.max_seq_len;
+  key["train_on_all"] = p.training.train_on_all;
+  return key.dump();
+}
 
-qint64 EstimatePanel::totalSteps(const tb::train::TrainConfig& c, qint64 examples) {
-  if (c.max_steps > 0) return c.max_steps;
-  if (examples < 0) return -1;
-  const qint64 perStep = std::max<qint64>(1, c.micro_batch) * std::max<qint64>(1, c.grad_accum);
-  const qint64 perEpoch = std::max<qint64>(1, (examples + perStep - 1) / perStep);
-  return perEpoch * std::max<qint64>(1, c.epochs);
+EstimatePanel::Measured EstimatePanel::measure(tb::Project project, std::string key) {
+  // Off the GUI thread; torch-free (the tokenizer, the data readers, the model's config file).
+  Measured m;
+  m.key = std::move(key);
+  std::unique_ptr<tb::Tokenizer> tokenizer;
+  tb::ChatFormat format;
+  try {
+    const std::filesystem::path path = tb::project_model_path(project);
+    m.model = tb::inspect_model(path, false).config;
+    tokenizer = tb::load_model_tokenizer(path);
+    format = tb::model_chat_format(path, *tokenizer);
+  } catch (const tb::Error& e) {
+    m.model.reset();
+    m.modelError = QString::fromStdString(e.what());
+    return m;
+  }
+  try {
+    m.stages = tb::measure_stages(project, *tokenizer, format);
+  } catch (const tb::Error& e) {
+    m.dataError = QString::fromStdString(e.what());
+  } catch (const std::exception& e) {
+    m.dataError = QString::fromUtf8(e.what());
+  }
+  return m;
+}
+
+void EstimatePanel::startMeasuring() {
+  if (!pendingKey_.empty()) return;  // the finished handler starts the next one
+  pendingKey_ = measureKey(project_);
+  measurer_->setFuture(QtConcurrent::run(&EstimatePanel::measure, project_, pendingKey_));
 }
 
 EstimatePanel::Target EstimatePanel::target(const tb::train::TrainConfig& c) const {
@@ -110,8 +165,7 @@ EstimatePanel::Target EstimatePanel::target(const tb::train::TrainConfig& c) con
     gpu = device.contains(QLatin1Char(':')) ? device.section(QLatin1Char(':'), 1).toInt() : 0;
   }
   if (gpu < 0) {
-    const std::int64_t free = tb::memory_free_bytes(false);
-    t.memoryBytes = free > 0 ? static_cast<quint64>(free) : 0;
+    t.memoryBytes = tb::run_memory_bytes(tb::memory_free_bytes(false));
     t.where = tr("this computer's free memory (RAM)");
     return t;
   }
@@ -120,23 +174,13 @@ EstimatePanel::Target EstimatePanel::target(const tb::train::TrainConfig& c) con
   if (!device_) return t;  // not probed yet: no verdict
   for (const tb::GpuInfo& g : device_->gpus) {
     if (g.index != gpu) continue;
-    const std::int64_t free = g.free_memory_bytes >= 0 ? g.free_memory_bytes : g.total_memory_bytes;
-    t.memoryBytes = free > 0 ? static_cast<quint64>(free) : 0;
+    t.memoryBytes = tb::run_memory_bytes(g.free_memory_bytes >= 0 ? g.free_memory_bytes : g.total_memory_bytes);
     t.where = tr("GPU %1 (%2, %3 %4)")
                   .arg(gpu)
                   .arg(QString::fromStdString(g.name), bytes(t.memoryBytes),
                        g.free_memory_bytes >= 0 ? tr("free") : tr("in all"));
   }
   return t;
-}
-
-tb::train::EstimateInput EstimatePanel::estimateInput(const tb::train::TrainConfig& c) const {
-  tb::train::EstimateInput in = tb::train::estimate_input(model_ ? *model_ : tb::ModelConfig{}, c);
-  const Target t = target(c);
-  in.cuda = t.cuda;
-  in.device_memory_bytes = t.memoryBytes;
-  in.total_steps = std::max<qint64>(0, totalSteps(c, trainExamples_));
-  return in;
 }
 
 void EstimatePanel::clearSuggestions() {
@@ -150,26 +194,56 @@ void EstimatePanel::refresh() {
   estimate_.reset();
   for (QLabel* l : {total_, breakdown_, params_, time_, verdict_, assumptions_}) l->clear();
   total_->setStyleSheet(QString());
-  if (!model_) {
-    total_->setText(tr("Choose a model on the Model step to see the estimate"));
+  if (!measured_) {
+    total_->setText(measuring() ? tr("Reading the model and the data…")
+                                : tr("Choose a model on the Model step to see the estimate"));
     total_->setStyleSheet(QLatin1String(kGrey));
     Q_EMIT estimateUpdated();
     return;
   }
-  const tb::train::EstimateInput in = estimateInput(config_);
+  if (!measured_->model) {
+    total_->setText(tr("Choose a model on the Model step to see the estimate (%1)").arg(measured_->modelError));
+    total_->setStyleSheet(QLatin1String(kGrey));
+    Q_EMIT estimateUpdated();
+    return;
+  }
+  // One estimate per stage, exactly as run preparation makes it; the one that fits worst shows.
+  QString stageName;
+  tb::train::TrainConfig shownConfig;
   try {
-    estimate_ = tb::train::estimate_training(in);
+    const auto configs = tb::stage_configs(project_, {});
+    const bool measured = measured_->dataError.isEmpty() && measured_->stages.size() == configs.size();
+    for (std::size_t k = 0; k < configs.size(); ++k) {
+      static const tb::train::StageSpec kNoData;
+      const tb::train::StageSpec& stage = measured ? measured_->stages[k] : kNoData;
+      const Target t = target(configs[k]);
+      auto e = tb::train::estimate_run(*measured_->model, configs[k], stage.train, stage.task_weights, {t.cuda, t.memoryBytes});
+      const bool worse = !estimate_ || (estimate_->fits && !e.fits) ||
+                         (estimate_->fits == e.fits && e.total_bytes > estimate_->total_bytes);
+      if (worse) {
+        estimate_ = std::move(e);
+        shownConfig = configs[k];
+        stageName = configs.size() > 1 ? QString::fromStdString(stage.name) : QString();
+      }
+    }
   } catch (const tb::Error& e) {
+    estimate_.reset();
     total_->setText(tr("No estimate for these settings: %1").arg(QString::fromStdString(e.what())));
     total_->setStyleSheet(QLatin1String(kRed));
     Q_EMIT estimateUpdated();
     return;
   }
-  const tb::train::MemoryEstimate& e = *estimate_;
-  const Target where = target(config_);
+  showEstimate(*estimate_, shownConfig, stageName, measured_->dataError.isEmpty());
+  Q_EMIT estimateUpdated();
+}
+
+void EstimatePanel::showEstimate(const tb::train::MemoryEstimate& e, const tb::train::TrainConfig& config,
+                                 const QString& stage, bool dataMeasured) {
+  const Target where = target(config);
   // 1. The peak and its parts.
   total_->setText(tr("<b>About %1</b> at the peak of a training step on %2")
-                      .arg(bytes(e.total_bytes), where.cuda ? tr("the GPU") : tr("the CPU")));
+                      .arg(bytes(e.total_bytes), where.cuda ? tr("the GPU") : tr("the CPU")) +
+                  (stage.isEmpty() ? QString() : tr(" (stage %1, the largest)").arg(stage)));
   const std::uint64_t other = e.temporary_bytes + e.workspace_bytes;
   breakdown_->setText(tr("Weights %1 · gradients %2 · optimizer %3 · activations %4 · logits %5 · "
                          "temporaries and workspace %6")
@@ -189,14 +263,17 @@ void EstimatePanel::refresh() {
                        .arg(count(e.trainable_params), count(e.total_params))
                        .arg(share, 0, 'g', 2));
   // 2. Time.
-  const qint64 steps = totalSteps(config_, trainExamples_);
   QString time = tr("About %1 per optimizer step").arg(formatDuration(e.step_seconds));
-  if (steps > 0) {
-    time += steps == 1 ? tr("; 1 step") : tr("; %1 steps").arg(steps);
+  if (e.total_steps > 0) {
+    time += e.total_steps == 1 ? tr("; 1 step") : tr("; %1 steps").arg(e.total_steps);
     time += tr(" ≈ %1 in all").arg(formatDuration(e.total_seconds));
-    if (config_.max_steps <= 0 && config_.packing) time += tr(" (packing makes it fewer)");
   } else {
-    time += tr(". Import data on the Data step to see the time in all.");
+    time += dataMeasured ? QString() : tr(". Import data on the Data step to see the time in all.");
+  }
+  if (dataMeasured) {
+    time += tr(" (micro-batch rows of up to %1 tokens)").arg(e.seq_len);
+  } else {
+    time += tr(" (%1-token rows assumed until the data is read: %2)").arg(e.seq_len).arg(measured_->dataError);
   }
   time_->setText(time);
   // 3. The verdict and what would fit.
@@ -235,7 +312,7 @@ void EstimatePanel::refresh() {
     b->setToolTip(tr("Change the settings this way"));
     b->setStyleSheet(QStringLiteral("text-align:left;padding:3px 8px"));
     connect(b, &QPushButton::clicked, this,
-            [this, input = s.input, text] { Q_EMIT suggestionChosen(input, text); });
+            [this, changed = s.config, text] { Q_EMIT suggestionChosen(changed, text); });
     suggestionsLayout_->addWidget(b);
     suggestionButtons_.append(b);
   }
@@ -244,7 +321,6 @@ void EstimatePanel::refresh() {
          "hardware and what else runs.")
           .arg(e.tflops, 0, 'g', 3)
           .arg(where.cuda ? tr("GPU") : tr("CPU")));
-  Q_EMIT estimateUpdated();
 }
 
 QString EstimatePanel::text() const {

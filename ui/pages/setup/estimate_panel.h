@@ -1,17 +1,24 @@
-// The Setup step's memory and time estimate: what a run with the current settings needs at its
-// peak (weights, gradients, optimizer, activations, logits), how long a step and the whole run
-// take, whether it fits the device (green / amber / red) and, when it does not, buttons that
-// apply a change that would. Arithmetic only (memory_estimate.h), recomputed 150 ms after the
-// last change; it never runs anything.
+// The Setup step's memory and time estimate: what a run of the project needs at its peak
+// (weights, gradients, optimizer, activations, logits), how long a step and the whole run take,
+// whether it fits the device (green / amber / red) and, when it does not, buttons that apply a
+// change that would. The numbers are run_estimate.h's estimate_run() with the inputs run
+// preparation gives it: the project's model, each stage's settings, its training split tokenized
+// with the model's tokenizer (measured off the GUI thread, again only when the data, the model or
+// the length settings change) and the memory a run may use. It never runs anything.
 #pragma once
 
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QList>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/engine/device.h"
+#include "core/engine/project.h"
 #include "core/model/model_config.h"
 #include "core/train/memory_estimate.h"
+#include "core/train/stage_spec.h"
 #include "core/train/train_config.h"
 
 class QLabel;
@@ -27,47 +34,57 @@ class EstimatePanel : public QGroupBox {
  public:
   explicit EstimatePanel(QWidget* parent = nullptr);
 
-  void setModelConfig(const tb::ModelConfig& config);
   void setDevice(const tb::DeviceInfo& info);
-  // The training split's size; -1 = not known yet.
-  void setTrainExamples(qint64 count);
-  // The settings to estimate (valid ones).
-  void setTrainConfig(const tb::train::TrainConfig& config);
-  // Recomputes now instead of after the debounce.
+  // The project to estimate (its model, data, stages and valid training settings).
+  void setProject(const tb::Project& project);
+  // Recomputes now instead of after the debounce, measuring the data first when it must (this
+  // waits for the measurement).
   void refreshNow();
-
-  // Optimizer steps of the run: max_steps when set, else ceil(examples / (micro_batch ×
-  // grad_accum)) × epochs; -1 when the examples are not known.
-  static qint64 totalSteps(const tb::train::TrainConfig& config, qint64 examples);
-  // What the estimate sees for `config`: the device's kind and memory come from setDevice.
-  tb::train::EstimateInput estimateInput(const tb::train::TrainConfig& config) const;
+  // A measurement of the data is under way.
+  bool measuring() const;
 
   // Everything the panel shows, as plain text, one line per part.
   QString text() const;
+  // The estimate shown (the stage that fits worst); nullopt when there is none.
+  const std::optional<tb::train::MemoryEstimate>& estimate() const { return estimate_; }
   // The peak in bytes; 0 when there is no estimate.
   quint64 totalBytes() const { return estimate_ ? estimate_->total_bytes : 0; }
   bool hasEstimate() const { return estimate_.has_value(); }
   QList<QPushButton*> suggestionButtons() const { return suggestionButtons_; }
 
  Q_SIGNALS:
-  // A suggestion's button was clicked: `input` is the changed estimate input, `text` says what.
-  void suggestionChosen(const tb::train::EstimateInput& input, const QString& text);
+  // A suggestion's button was clicked: `config` is the project's settings with that change,
+  // `text` says what.
+  void suggestionChosen(const tb::train::TrainConfig& config, const QString& text);
   void estimateUpdated();
 
  private:
   struct Target {
     bool cuda = false;
-    quint64 memoryBytes = 0;  // 0 = unknown
+    quint64 memoryBytes = 0;  // what the run may use (run_memory_bytes); 0 = unknown
     QString where;            // "GPU 0 (NVIDIA H100, 79 GB free)" / "this computer's free memory"
   };
+  // What the data measurement found for one key (model, data, stages, lengths).
+  struct Measured {
+    std::string key;
+    std::optional<tb::ModelConfig> model;
+    QString modelError, dataError;
+    std::vector<tb::train::StageSpec> stages;
+  };
+  static std::string measureKey(const tb::Project& project);
+  static Measured measure(tb::Project project, std::string key);
+  void startMeasuring();
   Target target(const tb::train::TrainConfig& config) const;
   void refresh();
+  void showEstimate(const tb::train::MemoryEstimate& e, const tb::train::TrainConfig& config,
+                    const QString& stage, bool dataMeasured);
   void clearSuggestions();
 
-  std::optional<tb::ModelConfig> model_;
   std::optional<tb::DeviceInfo> device_;
-  qint64 trainExamples_ = -1;
-  tb::train::TrainConfig config_;
+  tb::Project project_;
+  std::optional<Measured> measured_;
+  std::string pendingKey_;  // the key being measured; empty = none
+  QFutureWatcher<Measured>* measurer_;
   std::optional<tb::train::MemoryEstimate> estimate_;
   QTimer* debounce_;
   QLabel* total_;

@@ -110,7 +110,7 @@ SetupPage::SetupPage(EngineBridge* bridge, ProjectSession* session, QWidget* par
   connect(bridge_, &EngineBridge::deviceProbed, this, &SetupPage::setDevice);
   if (bridge_->device()) setDevice(*bridge_->device());
   showConfig(config_);
-  estimate_->setTrainConfig(config_);
+  estimate_->setProject(session_->project());
 }
 
 // ---- Settings in and out -----------------------------------------------------------------------
@@ -149,11 +149,11 @@ void SetupPage::onEdited() {
 
 void SetupPage::store(const TrainConfig& config) {
   config_ = config;
-  estimate_->setTrainConfig(config);
   if (sameSettings(config, session_->project().training)) return;
   storing_ = true;
   session_->update([config](tb::Project& p) { p.training = config; });
   storing_ = false;
+  estimate_->setProject(session_->project());
   sweep_->refreshCount();
   Q_EMIT configChanged(config);
 }
@@ -167,6 +167,7 @@ void SetupPage::setConfig(const TrainConfig& config) {
 
 void SetupPage::onProjectChanged(bool opened) {
   if (storing_) return;
+  estimate_->setProject(session_->project());  // its data, model or stages may have changed
   const TrainConfig& stored = session_->project().training;
   // Another page changed something else: keep what the user is typing here.
   if (!opened && sameSettings(stored, config_)) return;
@@ -174,7 +175,6 @@ void SetupPage::onProjectChanged(bool opened) {
   showConfig(stored);
   error_->clear();
   if (opened) setNote({});
-  estimate_->setTrainConfig(stored);
   sweep_->refreshCount();
 }
 
@@ -211,17 +211,8 @@ void SetupPage::applyLowerLearningRate() {
               .arg(before, 0, 'g', 3));
 }
 
-void SetupPage::applySuggestion(const tb::train::EstimateInput& in, const QString& text) {
-  TrainConfig c = config_;
-  c.micro_batch = in.micro_batch;
-  c.grad_accum = in.grad_accum;
-  c.gradient_checkpointing = in.gradient_checkpointing;
-  c.max_seq_len = in.seq_len;
-  c.precision = in.precision;
-  c.method = in.method;
-  if (in.method == TrainMethod::Lora) c.lora.rank = in.lora_rank;
-  if (in.method == TrainMethod::Freeze) c.freeze.top_blocks = in.freeze_top_blocks;
-  setConfig(c);
+void SetupPage::applySuggestion(const TrainConfig& config, const QString& text) {
+  setConfig(config);
   setNote(tr("Applied: %1").arg(text));
 }
 
@@ -231,8 +222,6 @@ void SetupPage::setNote(const QString& text) {
 }
 
 // ---- Inputs from other steps -------------------------------------------------------------------
-
-void SetupPage::setModelConfig(const tb::ModelConfig& config) { estimate_->setModelConfig(config); }
 
 void SetupPage::setDevice(const tb::DeviceInfo& info) {
   // One entry per further GPU ("cuda" is the first).
@@ -254,10 +243,8 @@ void SetupPage::setDevice(const tb::DeviceInfo& info) {
   estimate_->setDevice(info);
 }
 
-void SetupPage::setTrainExamples(qint64 count) { estimate_->setTrainExamples(count); }
-
 void SetupPage::refreshEstimateNow() {
-  estimate_->setTrainConfig(config_);
+  estimate_->setProject(session_->project());
   estimate_->refreshNow();
 }
 

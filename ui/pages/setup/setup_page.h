@@ -41,12 +41,8 @@ class SetupPage : public QWidget {
  public:
   SetupPage(EngineBridge* bridge, ProjectSession* session, QWidget* parent = nullptr);
 
-  // From the Model step: the shape the estimate is computed for.
-  void setModelConfig(const tb::ModelConfig& config);
   // The machine (EngineBridge::deviceProbed is connected already).
   void setDevice(const tb::DeviceInfo& info);
-  // From the Data step: the training split's size, for the number of steps and the time.
-  void setTrainExamples(qint64 count);
 
   // The last valid settings: what the project holds.
   tb::train::TrainConfig currentConfig() const { return config_; }
@@ -102,7 +98,7 @@ class SetupPage : public QWidget {
   void onEdited();
   void store(const tb::train::TrainConfig& config);
   void onProjectChanged(bool opened);
-  void applySuggestion(const tb::train::EstimateInput& input, const QString& text);
+  void applySuggestion(const tb::train::TrainConfig& config, const QString& text);
   void updateMethodOptions();
   void fillDevices();
   void setNote(const QString& text);
