@@ -12,6 +12,7 @@
 #include "core/data/prompt_template.h"
 #include "core/engine/device.h"
 #include "core/engine/locations.h"
+#include "core/engine/project_model.h"
 #include "core/io/json_file.h"
 #include "core/io/sha256.h"
 
@@ -94,11 +95,6 @@ std::string resolve_device(const std::string& setting) {
     return "cuda:" + std::to_string(index);
   }
   throw Error("unknown device \"" + setting + "\"; use auto, cpu, cuda or cuda:N", {{}, 0, "device"});
-}
-
-fs::path project_model_path(const Project& project) {
-  if (project.model == "demo" || project.model.empty()) return Locations::from_environment().existing_demo_model();
-  return project.resolve(project.model);
 }
 
 PreparedRun prepare_run(const Project& project, const RunSetupOptions& options) {

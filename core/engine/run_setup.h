@@ -36,7 +36,4 @@ std::string resolve_device(const std::string& setting);
 // is not there) and when the estimate says the run will not fit (its suggestions in the message).
 PreparedRun prepare_run(const Project& project, const RunSetupOptions& options);
 
-// The model a project names ("demo" = the demo model in the model cache).
-std::filesystem::path project_model_path(const Project& project);
-
 }  // namespace tb
