@@ -55,7 +55,7 @@ MainWindow::MainWindow(EngineBridge* bridge, ProjectSession* session, QWidget* p
   pages_->setObjectName(QStringLiteral("pages"));
   auto* model = new ModelPage(bridge_, session_, pages_);
   auto* data = new DataPage(bridge_, pages_);
-  auto* templates = new TemplatePage(pages_);
+  auto* templates = new TemplatePage(session_, pages_);
   auto* setup = new SetupPage(bridge_, session_, pages_);
   auto* train = new TrainPage(bridge_, session_, pages_);
   auto* evaluate = new EvaluatePage(bridge_, session_, pages_);

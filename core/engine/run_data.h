@@ -11,6 +11,7 @@
 #include "core/data/example.h"
 #include "core/data/split.h"
 #include "core/engine/project.h"
+#include "core/engine/project_model.h"
 #include "core/engine/run_setup_options.h"
 #include "core/text/chat_format.h"
 #include "core/text/tokenizer.h"
@@ -24,9 +25,6 @@ struct SourceData {
   std::vector<data::Example> examples;
   std::vector<data::Split> splits;
 };
-
-// The model a project names ("demo" = the demo model in the model cache).
-std::filesystem::path project_model_path(const Project& project);
 
 // The project's stages: its sequential stages, or one over every source.
 std::vector<StageDef> run_stages(const Project& project);

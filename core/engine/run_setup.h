@@ -38,5 +38,4 @@ std::string resolve_device(const std::string& setting);
 // is not there) and when the estimate says the run will not fit (its suggestions in the message).
 PreparedRun prepare_run(const Project& project, const RunSetupOptions& options);
 
-
 }  // namespace tb

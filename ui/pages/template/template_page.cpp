@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -12,11 +13,13 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+#include <exception>
 
 #include "core/common/error.h"
 #include "core/data/tokenize_example.h"
-#include "core/engine/locations.h"
+#include "core/engine/project_model.h"
 #include "core/model/model_inspect.h"
+#include "ui/project/project_session.h"
 
 namespace tbui {
 namespace {
@@ -42,8 +45,8 @@ QString tokenHtml(const tb::Tokenizer& t, tb::TokenId id, bool trained, bool odd
 
 }  // namespace
 
-TemplatePage::TemplatePage(QWidget* parent)
-    : QWidget(parent), loader_(new QFutureWatcher<Loaded>(this)), debounce_(new QTimer(this)) {
+TemplatePage::TemplatePage(ProjectSession* session, QWidget* parent)
+    : QWidget(parent), session_(session), debounce_(new QTimer(this)) {
   setObjectName(QStringLiteral("templatePage"));
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(24, 18, 24, 12);
@@ -90,6 +93,8 @@ TemplatePage::TemplatePage(QWidget* parent)
   error_->setStyleSheet(QStringLiteral("color:#b22222"));
   error_->setWordWrap(true);
   counts_ = new QLabel(this);
+  counts_->setObjectName(QStringLiteral("templateCounts"));
+  counts_->setWordWrap(true);
   apply_ = new QPushButton(tr("Use this template for the data"), this);
   apply_->setEnabled(false);
   status->addWidget(error_, 1);
@@ -112,21 +117,11 @@ TemplatePage::TemplatePage(QWidget* parent)
     if (!name.isEmpty()) choosePreset(name);
   });
   connect(apply_, &QPushButton::clicked, this, [this] { Q_EMIT templateApplied(currentTemplate()); });
-  connect(loader_, &QFutureWatcher<Loaded>::finished, this, [this] {
-    const Loaded loaded = loader_->result();
-    if (!loaded.error.isEmpty()) {
-      counts_->setText(tr("No tokenizer: %1").arg(loaded.error));
-    } else {
-      tokenizer_ = loaded.tokenizer;
-      format_ = loaded.format;
-    }
-    refresh();
-    Q_EMIT tokenizerLoaded();
-  });
-
-  const auto demo = tb::Locations::from_environment().demo_model();
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(demo, ec)) setTokenizerModel(QString::fromStdString(demo.string()));
+  // The project is the one source of the model: a choice on the Model step and another
+  // project opened both arrive as changes of it.
+  connect(session_, &ProjectSession::opened, this, &TemplatePage::followProject);
+  connect(session_, &ProjectSession::changed, this, &TemplatePage::followProject);
+  followProject();
   refresh();
 }
 
@@ -137,20 +132,78 @@ void TemplatePage::setSample(const QStringList& columns, const std::vector<tb::d
   refresh();
 }
 
-void TemplatePage::setTokenizerModel(const QString& path) {
-  modelName_ = QFileInfo(path).fileName();
+void TemplatePage::followProject() {
+  // 1. Which model: a path, or why there is none (the demo is not fetched, a path is refused).
+  QString path, problem;
+  try {
+    path = QString::fromStdString(tb::project_model_path(session_->project()).string());
+  } catch (const tb::Error& e) {
+    problem = QString::fromStdString(e.what());
+  }
+  // `changed` comes with every edit of the project; only another model starts a load.
+  const QString key = problem.isEmpty() ? path : problem;
+  if (key == modelKey_) return;
+  modelKey_ = key;
+  // 2. What the page showed is of the model before: gone until the new tokenizer is there.
+  ++loadGeneration_;
+  tokenizer_.reset();
+  format_ = tb::ChatFormat{};
+  tokenizerError_.clear();
+  modelPath_ = path;
+  if (!problem.isEmpty()) {
+    useLoaded(Loaded{nullptr, {}, problem, {}});
+    return;
+  }
+  loadTokenizer(path);
+}
+
+void TemplatePage::loadTokenizer(const QString& path) {
+  // On Qt's thread pool, not the engine's single worker, which a training run may hold for hours.
+  const quint64 generation = loadGeneration_;
+  auto* watcher = new QFutureWatcher<Loaded>(this);
+  connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, generation] {
+    watcher->deleteLater();
+    if (generation == loadGeneration_) useLoaded(watcher->result());  // else a newer model was chosen
+  });
   const std::filesystem::path p = path.toStdString();
-  loader_->setFuture(QtConcurrent::run([p] {
+  watcher->setFuture(QtConcurrent::run([p, path] {
     Loaded out;
+    out.path = path;
     try {
       std::shared_ptr<const tb::Tokenizer> t = tb::load_model_tokenizer(p);
       out.format = tb::model_chat_format(p, *t);
       out.tokenizer = std::move(t);
-    } catch (const tb::Error& e) {
-      out.error = QString::fromStdString(e.what());
+    } catch (const std::exception& e) {  // tb::Error names the file; anything else is still no crash
+      out.error = QString::fromUtf8(e.what());
     }
     return out;
   }));
+  refresh();
+}
+
+void TemplatePage::useLoaded(const Loaded& loaded) {
+  modelPath_ = loaded.path;  // the label names the model these tokens are of
+  if (loaded.error.isEmpty()) {
+    tokenizer_ = loaded.tokenizer;
+    format_ = loaded.format;
+  } else {
+    const QString model = loaded.path.isEmpty() ? tr("the project's model") : loaded.path;
+    tokenizerError_ = tr("No token counts: the tokenizer of %1 cannot be loaded (%2). Choose a model with a "
+                         "tokenizer (tokenizer.json or tokenizer.model in its folder, or a GGUF file) on the "
+                         "Model step, or fix the file.")
+                          .arg(model, loaded.error);
+  }
+  refresh();
+  Q_EMIT tokenizerLoaded();
+}
+
+void TemplatePage::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  // A model that failed may have been fixed on disk since (or the demo fetched): try again.
+  if (!tokenizerError_.isEmpty()) {
+    modelKey_.clear();
+    followProject();
+  }
 }
 
 tb::data::PromptTemplate TemplatePage::currentTemplate() const {
@@ -177,6 +230,8 @@ void TemplatePage::setTexts(const QString& system, const QString& prompt, const 
 }
 
 QString TemplatePage::errorText() const { return error_->text(); }
+
+QString TemplatePage::countsText() const { return counts_->text(); }
 
 void TemplatePage::refresh() {
   debounce_->stop();
@@ -223,8 +278,16 @@ void TemplatePage::refresh() {
   }
   if (n == 0) html = tr("<p>The preview shows the first rows of the data once a file is imported.</p>");
   preview_->setHtml(html);
-  counts_->setText(tokenizer_ ? tr("%1 tokens in the preview, %2 trained (green) · %3").arg(total).arg(trained).arg(modelName_)
-                              : tr("loading the tokenizer…"));
+  // 3. The counts, naming the model whose tokenizer made them (or why there are none).
+  const QString model = QFileInfo(modelPath_).fileName();
+  counts_->setStyleSheet(tokenizerError_.isEmpty() ? QString() : QStringLiteral("color:#b22222"));
+  if (tokenizer_) {
+    counts_->setText(tr("%1 tokens in the preview, %2 trained (green) · tokenizer of %3").arg(total).arg(trained).arg(model));
+  } else if (!tokenizerError_.isEmpty()) {
+    counts_->setText(tokenizerError_);
+  } else {
+    counts_->setText(tr("loading the tokenizer of %1…").arg(model));
+  }
   Q_EMIT previewUpdated();
 }
 
