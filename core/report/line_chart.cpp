@@ -1,7 +1,7 @@
 // Line chart rasteriser (see line_chart.h): layout, 1-2-5 and log ticks, 2-px Bresenham lines
 // with per-pixel-column decimation, and Tunebench's own 5x7 bitmap font; png_writer encodes the
 // result.
-#include "core/io/line_chart.h"
+#include "core/report/line_chart.h"
 
 #include <algorithm>
 #include <cmath>
