@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "core/common/error.h"
-#include "core/io/line_chart.h"
-#include "core/io/png_writer.h"
 #include "core/io/sha256.h"
+#include "core/report/line_chart.h"
+#include "core/report/png_writer.h"
 #include "tests/common/test_paths.h"
 
 namespace {

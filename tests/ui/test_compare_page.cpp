@@ -20,6 +20,8 @@
 
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/compare/batch_compare_model.h"
+#include "ui/pages/compare/batch_compare_panel.h"
+#include "ui/pages/compare/chat_compare_panel.h"
 #include "ui/pages/compare/compare_page.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/diff_view.h"
@@ -138,7 +140,7 @@ class TestComparePage : public QObject {
     QCOMPARE(page.runChooser()->count(), 1);
     QCOMPARE(page.runChooser()->currentText(), QStringLiteral("run-1"));
 
-    auto* model = page.batchModel();
+    auto* model = page.batch()->model();
     QCOMPARE(model->rowCount(), 3);
     QCOMPARE(model->columnCount(), 4);
     QCOMPARE(model->headerData(0, Qt::Horizontal).toString(), QStringLiteral("Prompt"));
@@ -150,17 +152,17 @@ class TestComparePage : public QObject {
     QCOMPARE(model->index(2, tbui::BatchCompareModel::Prompt).data().toString(),
              QStringLiteral("Boiling point of water?"));
 
-    page.showBatchRow(0);
-    const QString baseHtml = page.batchDiff(0)->toHtml();
+    page.batch()->showRow(0);
+    const QString baseHtml = page.batch()->diff(0)->toHtml();
     QVERIFY2(baseHtml.contains(QStringLiteral("#c6efce")), qPrintable(baseHtml));  // "five." added
-    QCOMPARE(page.batchDiff(1)->toPlainText(), QStringLiteral("It is 4."));
-    QVERIFY(!page.batchDiff(1)->toHtml().contains(QStringLiteral("#c6efce")));  // all the same
+    QCOMPARE(page.batch()->diff(1)->toPlainText(), QStringLiteral("It is 4."));
+    QVERIFY(!page.batch()->diff(1)->toHtml().contains(QStringLiteral("#c6efce")));  // all the same
     auto* scores = page.findChild<QLabel*>(QStringLiteral("batchScores"));
     QVERIFY(scores);
     QVERIFY2(scores->text().contains(QStringLiteral("tuned 1.00")), qPrintable(scores->text()));
-    page.showBatchRow(1);
-    QVERIFY2(page.batchDiff(1)->toPlainText().contains(QStringLiteral("<b>one</b>")),
-             qPrintable(page.batchDiff(1)->toPlainText()));
+    page.batch()->showRow(1);
+    QVERIFY2(page.batch()->diff(1)->toPlainText().contains(QStringLiteral("<b>one</b>")),
+             qPrintable(page.batch()->diff(1)->toPlainText()));
 
     // A run that answered nothing: an empty table that says why.
     const QString empty = makeRun(dir.path(), QStringLiteral("run-3"), {});
@@ -182,43 +184,43 @@ class TestComparePage : public QObject {
     QString run;
     QVERIFY(makeProject(session, dir, &run));
     tbui::ComparePage page(&bridge, &session);
-    QCOMPARE(page.leftTitle(), QStringLiteral("Base model"));
-    QCOMPARE(page.rightTitle(), QStringLiteral("Tuned (run-1)"));
+    QCOMPARE(page.chat()->leftTitle(), QStringLiteral("Base model"));
+    QCOMPARE(page.chat()->rightTitle(), QStringLiteral("Tuned (run-1)"));
 
-    page.watchJob(7, QStringLiteral("Why is the sky blue?"));
-    QVERIFY(page.busy());
+    page.chat()->watchJob(7, QStringLiteral("Why is the sky blue?"));
+    QVERIFY(page.chat()->busy());
     QVERIFY(!page.findChild<QPushButton*>(QStringLiteral("send"))->isEnabled());
     QVERIFY(page.findChild<QPushButton*>(QStringLiteral("stop"))->isEnabled());
     Q_EMIT bridge.chatToken(8, 0, QStringLiteral("OTHER JOB"));
     Q_EMIT bridge.chatToken(8, 1, QStringLiteral("OTHER JOB"));
     answerTurn(bridge, 7, QStringLiteral("Rayleigh scattering."),
                QStringLiteral("Blue light scatters."));
-    QVERIFY(!page.busy());
+    QVERIFY(!page.chat()->busy());
     QVERIFY(page.findChild<QPushButton*>(QStringLiteral("send"))->isEnabled());
-    QVERIFY2(page.baseText().contains(QStringLiteral("Why is the sky blue?\nRayleigh scattering.")),
-             qPrintable(page.baseText()));
-    QVERIFY2(page.tunedText().contains(QStringLiteral("Blue light scatters.")),
-             qPrintable(page.tunedText()));
-    QVERIFY(!page.baseText().contains(QStringLiteral("OTHER")));
-    QVERIFY(!page.tunedText().contains(QStringLiteral("OTHER")));
-    QVERIFY(!page.baseText().contains(QStringLiteral("Blue light")));
-    QCOMPARE(page.statusText(0), QStringLiteral("12.5 tok/s · stopped at end of turn"));
-    QCOMPARE(page.statusText(1), QStringLiteral("8.0 tok/s · stopped at the token limit"));
+    QVERIFY2(page.chat()->baseText().contains(QStringLiteral("Why is the sky blue?\nRayleigh scattering.")),
+             qPrintable(page.chat()->baseText()));
+    QVERIFY2(page.chat()->tunedText().contains(QStringLiteral("Blue light scatters.")),
+             qPrintable(page.chat()->tunedText()));
+    QVERIFY(!page.chat()->baseText().contains(QStringLiteral("OTHER")));
+    QVERIFY(!page.chat()->tunedText().contains(QStringLiteral("OTHER")));
+    QVERIFY(!page.chat()->baseText().contains(QStringLiteral("Blue light")));
+    QCOMPARE(page.chat()->statusText(0), QStringLiteral("12.5 tok/s · stopped at end of turn"));
+    QCOMPARE(page.chat()->statusText(1), QStringLiteral("8.0 tok/s · stopped at the token limit"));
 
     // The next turn goes below the first; a failed job says why in place.
-    page.watchJob(9, QStringLiteral("And at sunset?"));
+    page.chat()->watchJob(9, QStringLiteral("And at sunset?"));
     Q_EMIT bridge.chatToken(9, 0, QStringLiteral("Red"));
     Q_EMIT bridge.jobStateChanged(9, QStringLiteral("chat"), QStringLiteral("failed"),
                                   QStringLiteral("the run has no weights"));
-    QVERIFY(!page.busy());
-    QVERIFY2(page.errorText().contains(QStringLiteral("the run has no weights")),
-             qPrintable(page.errorText()));
-    QVERIFY(page.baseText().contains(QStringLiteral("Rayleigh scattering.")));
-    QVERIFY(page.baseText().contains(QStringLiteral("And at sunset?\nRed")));
+    QVERIFY(!page.chat()->busy());
+    QVERIFY2(page.chat()->errorText().contains(QStringLiteral("the run has no weights")),
+             qPrintable(page.chat()->errorText()));
+    QVERIFY(page.chat()->baseText().contains(QStringLiteral("Rayleigh scattering.")));
+    QVERIFY(page.chat()->baseText().contains(QStringLiteral("And at sunset?\nRed")));
 
-    page.newConversation();
-    QVERIFY(page.baseText().isEmpty() && page.tunedText().isEmpty());
-    QVERIFY(page.errorText().isEmpty());
+    page.chat()->newConversation();
+    QVERIFY(page.chat()->baseText().isEmpty() && page.chat()->tunedText().isEmpty());
+    QVERIFY(page.chat()->errorText().isEmpty());
   }
 
   void withoutARunOnlyTheBaseAnswers() {
@@ -231,14 +233,14 @@ class TestComparePage : public QObject {
     QVERIFY(!page.runChooser()->isEnabled());
     auto* right = page.findChild<QTextBrowser*>(QStringLiteral("rightPane"));
     QVERIFY(right && right->placeholderText().contains(QStringLiteral("Train a run to compare")));
-    page.setBlind(true);
-    QVERIFY(!page.blind());  // nothing to compare blind
-    page.watchJob(3, QStringLiteral("Hello?"));
+    page.chat()->setBlind(true);
+    QVERIFY(!page.chat()->blind());  // nothing to compare blind
+    page.chat()->watchJob(3, QStringLiteral("Hello?"));
     Q_EMIT bridge.chatToken(3, 1, QStringLiteral("TUNED"));
     Q_EMIT bridge.chatToken(3, 0, QStringLiteral("Hi."));
     Q_EMIT bridge.chatFinished(3, 0, QStringLiteral("Hi."), QStringLiteral("eos"), 30);
-    QVERIFY(!page.busy());  // one side was all there was to wait for
-    QVERIFY(page.baseText().contains(QStringLiteral("Hi.")));
+    QVERIFY(!page.chat()->busy());  // one side was all there was to wait for
+    QVERIFY(page.chat()->baseText().contains(QStringLiteral("Hi.")));
     QVERIFY(right->toPlainText().isEmpty());
   }
 
@@ -249,20 +251,20 @@ class TestComparePage : public QObject {
     QString run;
     QVERIFY(makeProject(session, dir, &run));
     tbui::ComparePage page(&bridge, &session);
-    page.setShuffleSeed(1);  // the same shuffle every time the test runs
-    page.setBlind(true);
-    QVERIFY(page.blind());
-    QVERIFY2(page.tallyText().contains(QStringLiteral("No votes")), qPrintable(page.tallyText()));
+    page.chat()->setShuffleSeed(1);  // the same shuffle every time the test runs
+    page.chat()->setBlind(true);
+    QVERIFY(page.chat()->blind());
+    QVERIFY2(page.chat()->tallyText().contains(QStringLiteral("No votes")), qPrintable(page.chat()->tallyText()));
     int base = 0, tuned = 0, leftWasBase = 0;
     for (int i = 0; i < 12; ++i) {
       const quint64 job = 100 + i;
       const QString prompt = QStringLiteral("Question %1").arg(i);
-      page.watchJob(job, prompt);
+      page.chat()->watchJob(job, prompt);
       answerTurn(bridge, job, QStringLiteral("BASE-%1").arg(i), QStringLiteral("TUNED-%1").arg(i));
-      QCOMPARE(page.leftTitle(), QStringLiteral("Answer A"));
-      QCOMPARE(page.rightTitle(), QStringLiteral("Answer B"));
-      QVERIFY(page.revealText().isEmpty());
-      QCOMPARE(page.statusText(0), QStringLiteral("Done."));  // speeds would tell the models apart
+      QCOMPARE(page.chat()->leftTitle(), QStringLiteral("Answer A"));
+      QCOMPARE(page.chat()->rightTitle(), QStringLiteral("Answer B"));
+      QVERIFY(page.chat()->revealText().isEmpty());
+      QCOMPARE(page.chat()->statusText(0), QStringLiteral("Done."));  // speeds would tell the models apart
       const QString left = paneText(page, "leftPane");
       const QString right = paneText(page, "rightPane");
       QVERIFY2(!left.contains(QStringLiteral("Question %1").arg(i - 1)),
@@ -271,7 +273,7 @@ class TestComparePage : public QObject {
       QCOMPARE(right.contains(QStringLiteral("BASE-%1").arg(i)), !baseOnLeft);
       leftWasBase += baseOnLeft ? 1 : 0;
       const QString choice = i % 2 == 0 ? QStringLiteral("left") : QStringLiteral("right");
-      page.vote(choice);
+      page.chat()->vote(choice);
       const bool picksBase = (choice == QLatin1String("left")) == baseOnLeft;
       (picksBase ? base : tuned) += 1;
       const auto& votes = session.project().votes;
@@ -287,23 +289,23 @@ class TestComparePage : public QObject {
       QVERIFY(QDateTime::fromString(QString::fromStdString(v.time), Qt::ISODate).isValid());
       QVERIFY(QString::fromStdString(v.time).endsWith(QLatin1Char('Z')));
       // Revealed: the titles name the models.
-      QCOMPARE(page.leftTitle(), baseOnLeft ? QStringLiteral("Answer A — Base model")
+      QCOMPARE(page.chat()->leftTitle(), baseOnLeft ? QStringLiteral("Answer A — Base model")
                                             : QStringLiteral("Answer A — Tuned (run-1)"));
-      QVERIFY(page.revealText().contains(QStringLiteral("Vote saved")));
-      QVERIFY2(page.statusText(0).contains(QStringLiteral("tok/s")),
-               qPrintable(page.statusText(0)));
-      page.vote(QStringLiteral("tie"));  // one vote per prompt
+      QVERIFY(page.chat()->revealText().contains(QStringLiteral("Vote saved")));
+      QVERIFY2(page.chat()->statusText(0).contains(QStringLiteral("tok/s")),
+               qPrintable(page.chat()->statusText(0)));
+      page.chat()->vote(QStringLiteral("tie"));  // one vote per prompt
       QCOMPARE(int(session.project().votes.size()), i + 1);
     }
     QVERIFY2(leftWasBase > 0 && leftWasBase < 12, "the sides are shuffled");
-    QCOMPARE(page.tallyText(),
+    QCOMPARE(page.chat()->tallyText(),
              QStringLiteral("Votes for this run: tuned better %1 · base better %2 · tie 0")
                  .arg(tuned)
                  .arg(base));
-    page.watchJob(200, QStringLiteral("Last"));
+    page.chat()->watchJob(200, QStringLiteral("Last"));
     answerTurn(bridge, 200, QStringLiteral("B"), QStringLiteral("T"));
-    page.vote(QStringLiteral("tie"));
-    QVERIFY(page.tallyText().endsWith(QStringLiteral("tie 1")));
+    page.chat()->vote(QStringLiteral("tie"));
+    QVERIFY(page.chat()->tallyText().endsWith(QStringLiteral("tie 1")));
   }
 
   void aCorrectedAnswerBecomesAnExample() {
@@ -316,14 +318,14 @@ class TestComparePage : public QObject {
     std::vector<tb::data::Example> sent;
     connect(&page, &tbui::ComparePage::exampleCorrected, this,
             [&sent](const tb::data::Example& e) { sent.push_back(e); });
-    page.watchJob(20, QStringLiteral("Capital of France?"));
+    page.chat()->watchJob(20, QStringLiteral("Capital of France?"));
     answerTurn(bridge, 20, QStringLiteral("Paris, I think."), QStringLiteral("Lyon."));
-    page.startCorrection();
-    QPlainTextEdit* editor = page.correctionEditor();
+    page.chat()->startCorrection();
+    QPlainTextEdit* editor = page.chat()->correctionEditor();
     QVERIFY(editor->isVisibleTo(&page));
     QCOMPARE(editor->toPlainText(), QStringLiteral("Lyon."));
     editor->setPlainText(QStringLiteral("Paris."));
-    page.addCorrection();
+    page.chat()->addCorrection();
     QCOMPARE(int(sent.size()), 1);
     const tb::data::Example& e = sent.front();
     QCOMPARE(int(e.messages.size()), 2);
@@ -333,8 +335,8 @@ class TestComparePage : public QObject {
     QCOMPARE(QString::fromStdString(e.messages[1].content), QStringLiteral("Paris."));
     QCOMPARE(e.tags, std::vector<std::string>{"from-compare"});
     QVERIFY(!editor->isVisibleTo(&page));
-    QVERIFY2(page.correctionNote().contains(QStringLiteral("Sent to the Data step")),
-             qPrintable(page.correctionNote()));
+    QVERIFY2(page.chat()->correctionNote().contains(QStringLiteral("Sent to the Data step")),
+             qPrintable(page.chat()->correctionNote()));
   }
 };
 

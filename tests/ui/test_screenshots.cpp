@@ -19,6 +19,7 @@
 #include "tests/ui/stall_monitor.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/main_window.h"
+#include "ui/pages/compare/chat_compare_panel.h"
 #include "ui/pages/compare/compare_page.h"
 #include "ui/pages/data/data_page.h"
 #include "ui/pages/evaluate/evaluate_page.h"
@@ -113,9 +114,9 @@ class TestScreenshots : public QObject {
     // 5. Compare: the same question to base and tuned, and the batch table.
     auto* compare = window.findChild<tbui::ComparePage*>();
     window.showStep(QStringLiteral("compare"));
-    compare->sendPrompt(QStringLiteral("Why do we have seasons on Earth?"));
-    QVERIFY(wait.waitUntil([&] { return !compare->busy(); }, 300000));
-    QVERIFY(!compare->baseText().isEmpty() && !compare->tunedText().isEmpty());
+    compare->chat()->sendPrompt(QStringLiteral("Why do we have seasons on Earth?"));
+    QVERIFY(wait.waitUntil([&] { return !compare->chat()->busy(); }, 300000));
+    QVERIFY(!compare->chat()->baseText().isEmpty() && !compare->chat()->tunedText().isEmpty());
     shoot(window, QStringLiteral("compare"), QStringLiteral("compare-page.png"));
 
     // 6. Export the adapter.

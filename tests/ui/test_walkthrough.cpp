@@ -15,6 +15,8 @@
 #include "ui/bridge/engine_bridge.h"
 #include "ui/main_window.h"
 #include "ui/pages/compare/batch_compare_model.h"
+#include "ui/pages/compare/batch_compare_panel.h"
+#include "ui/pages/compare/chat_compare_panel.h"
 #include "ui/pages/compare/compare_page.h"
 #include "ui/pages/data/data_page.h"
 #include "ui/pages/data/examples_model.h"
@@ -121,11 +123,11 @@ class TestWalkthrough : public QObject {
     auto* compare = window.findChild<tbui::ComparePage*>();
     QVERIFY(compare);
     compare->setRun(runDir);
-    compare->sendPrompt(QStringLiteral("Why is the sky blue?"));
-    QVERIFY(monitor.waitUntil([&] { return !compare->busy(); }, 120000));
-    QVERIFY2(!compare->baseText().isEmpty(), "the base pane is empty");
-    QVERIFY2(!compare->tunedText().isEmpty(), "the tuned pane is empty");
-    QVERIFY(compare->batchModel()->rowCount() > 0);
+    compare->chat()->sendPrompt(QStringLiteral("Why is the sky blue?"));
+    QVERIFY(monitor.waitUntil([&] { return !compare->chat()->busy(); }, 120000));
+    QVERIFY2(!compare->chat()->baseText().isEmpty(), "the base pane is empty");
+    QVERIFY2(!compare->chat()->tunedText().isEmpty(), "the tuned pane is empty");
+    QVERIFY(compare->batch()->model()->rowCount() > 0);
 
     // 8. Export: the LoRA adapter in PEFT's layout.
     window.showStep(QStringLiteral("export"));

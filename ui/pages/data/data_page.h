@@ -1,31 +1,29 @@
 // The Data step: import a file (button or drag and drop), see what was rejected and why, choose
-// the shape, template and split, read the audit (duplicates, leakage, lengths, PII), and curate
-// the examples in an undoable table that saves as JSON Lines. Import and audit run on the
-// engine's worker (EngineBridge) with a progress bar and Cancel; the GUI thread only shows.
+// the shape, template and split (DataSettingsPanel), read the audit (duplicates and leakage in
+// DataProblemsPanel; lengths and labels), and curate the examples in an undoable table that
+// saves as JSON Lines. Import and audit run on the engine's worker (EngineBridge) with a
+// progress bar and Cancel; the GUI thread only shows.
 #pragma once
 
 #include <QWidget>
 #include <memory>
-#include <optional>
 
 #include "core/data/data_job.h"
 #include "core/engine/project.h"
 
-class QCheckBox;
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QTabWidget;
 class QTableView;
 class QTreeWidget;
-class QTreeWidgetItem;
 class QUndoStack;
 
 namespace tbui {
 
+class DataProblemsPanel;
+class DataSettingsPanel;
 class EngineBridge;
 class ExamplesModel;
 class HistogramView;
@@ -49,13 +47,13 @@ class DataPage : public QWidget {
 
   ExamplesModel* examplesModel() const { return model_; }
   QUndoStack* undoStack() const { return undo_; }
-  QTreeWidget* problems() const { return problems_; }
+  QTreeWidget* problems() const;
   QTableView* table() const { return table_; }
   QTabWidget* tabs() const { return tabs_; }
   HistogramView* histogram() const { return histogram_; }
   QString summaryText() const;
-  QComboBox* shapeCombo() const { return shape_; }
-  QComboBox* templateCombo() const { return template_; }
+  QComboBox* shapeCombo() const;
+  QComboBox* templateCombo() const;
   // A fixed test set: every example of this file goes to test (empty = none).
   void setTestFile(const QString& path);
   // A template written on the Template step: chosen in the template box and, when a file is
@@ -70,8 +68,8 @@ class DataPage : public QWidget {
   // Sets shape, template and split from a project's data source and imports `path` with them.
   void openSource(const tb::DataSource& source, const QString& path, const QString& testPath);
   QString currentPath() const { return path_; }
-  QComboBox* labelColumnCombo() const { return labelColumn_; }
-  QComboBox* groupColumnCombo() const { return groupColumn_; }
+  QComboBox* labelColumnCombo() const;
+  QComboBox* groupColumnCombo() const;
   QString lengthsText() const;
 
  Q_SIGNALS:
@@ -84,43 +82,27 @@ class DataPage : public QWidget {
   void dropEvent(QDropEvent* event) override;
 
  private:
-  tb::data::DataJobSettings settings(const QString& path) const;
   void onProgress(quint64 job, double fraction, const QString& what);
   void onAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> snapshot);
   void onJobState(quint64 job, const QString& name, const QString& state, const QString& message);
-  void fillProblems(const tb::data::DataSnapshot& s);
-  void activateProblem(QTreeWidgetItem* item);
+  // The "Lengths and labels" tab: the audit's length histogram, mean and longest, label shares.
+  void showLengths(const tb::data::DataSnapshot& s);
 
   EngineBridge* bridge_;
   quint64 job_ = 0;
   QString path_;
-  std::vector<qint64> leakLines_;  // source lines of the examples to drop
   QUndoStack* undo_;
   ExamplesModel* model_;
   QPushButton* open_;
   QPushButton* reimport_;
   QPushButton* cancel_;
   QLabel* file_;
-  QComboBox* shape_;
-  QComboBox* template_;
-  QDoubleSpinBox* train_;
-  QDoubleSpinBox* validation_;
-  QDoubleSpinBox* test_;
-  QSpinBox* seed_;
-  QComboBox* stratify_;
-  QCheckBox* byGroup_;
-  QComboBox* labelColumn_;
-  QComboBox* taskColumn_;
-  QComboBox* groupColumn_;
-  QPushButton* testFile_;
-  QString testPath_;
-  std::optional<tb::data::PromptTemplate> customTemplate_;
+  DataSettingsPanel* settings_;
   QProgressBar* progress_;
   QLabel* summary_;
   QTabWidget* tabs_;
   QTableView* table_;
-  QTreeWidget* problems_;
-  QPushButton* dropLeaks_;
+  DataProblemsPanel* problems_;
   HistogramView* histogram_;
   QLabel* lengths_;
 };

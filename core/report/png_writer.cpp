@@ -1,7 +1,7 @@
 // PNG encoding (see png_writer.h): chunks after the PNG spec (ISO/IEC 15948), the zlib wrapper
 // after RFC 1950, DEFLATE after RFC 1951 — one block with the fixed Huffman codes and LZ77
 // matches from hash chains, or stored blocks when those come out smaller (noise-like images).
-#include "core/io/png_writer.h"
+#include "core/report/png_writer.h"
 
 #include <algorithm>
 #include <string_view>
