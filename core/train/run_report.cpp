@@ -6,7 +6,7 @@
 #include <map>
 
 #include "core/io/atomic_file.h"
-#include "core/io/line_chart.h"
+#include "core/report/line_chart.h"
 
 namespace fs = std::filesystem;
 
