@@ -1,10 +1,12 @@
 // `tunebench-cli doctor [--json]`: versions, device, locations, demo model check.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "core/common/units.h"
 #include "core/engine/doctor.h"
 
 namespace tb::cli {
@@ -27,7 +29,7 @@ void add_doctor_command(CLI::App& app, int& exit_code) {
                 << "device       " << d.summary() << "\n"
                 << "cpu threads  " << d.cpu_threads << " (libtorch uses " << d.torch_threads << ")\n";
       for (const GpuInfo& g : d.gpus) {
-        std::cout << "gpu " << g.index << "        " << g.name << ", " << format_gib(g.total_memory_bytes)
+        std::cout << "gpu " << g.index << "        " << g.name << ", " << format_bytes(static_cast<std::uint64_t>(std::max<std::int64_t>(0, g.total_memory_bytes)))
                   << ", compute " << g.compute_major << "." << g.compute_minor << "\n";
       }
       if (report.installed) {

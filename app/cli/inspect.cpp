@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "core/common/units.h"
 #include "core/engine/device.h"
 #include "core/model/model_inspect.h"
 
@@ -40,7 +41,7 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
                 << "chat format    " << to_string(info.chat.family) << (info.chat.exact ? " (known template)" : "") << "\n";
       if (!info.chat.warning.empty()) std::cout << "warning        " << info.chat.warning << "\n";
       for (const auto& f : info.files) {
-        std::cout << "file           " << f.path << " " << format_bytes(f.size_bytes)
+        std::cout << "file           " << f.path << " " << format_bytes(static_cast<std::uint64_t>(f.size_bytes))
                   << (f.sha256.empty() ? "" : " sha256 " + f.sha256) << "\n";
       }
     }

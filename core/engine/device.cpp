@@ -13,6 +13,7 @@
 #include <torch/torch.h>
 
 #include "core/common/build_info.h"
+#include "core/common/units.h"
 
 #if TB_WITH_CUDA_RUNTIME
 #include <cuda_runtime_api.h>
@@ -43,35 +44,11 @@ std::string cuda_version_string(long version) {
 
 }  // namespace
 
-std::string format_gib(std::int64_t bytes) {
-  std::ostringstream out;
-  out.setf(std::ios::fixed);
-  out.precision(1);
-  out << static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0) << " GiB";
-  return out.str();
-}
-
-std::string format_bytes(std::int64_t bytes) {
-  if (bytes < 1024) return std::to_string(bytes) + " B";
-  static const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes) / 1024.0;
-  int unit = 0;
-  while (value >= 1024.0 && unit < 3) {
-    value /= 1024.0;
-    ++unit;
-  }
-  std::ostringstream out;
-  out.setf(std::ios::fixed);
-  out.precision(1);
-  out << value << " " << kUnits[unit];
-  return out.str();
-}
-
 std::string DeviceInfo::summary() const {
   if (cuda_available && !gpus.empty()) {
     const GpuInfo& gpu = gpus.front();
     std::string text = "CUDA · " + (gpu.name.empty() ? "GPU 0" : gpu.name);
-    if (gpu.total_memory_bytes > 0) text += " · " + format_gib(gpu.total_memory_bytes);
+    if (gpu.total_memory_bytes > 0) text += " · " + format_bytes(static_cast<std::uint64_t>(gpu.total_memory_bytes));
     if (gpus.size() > 1) text += " (+" + std::to_string(gpus.size() - 1) + " more)";
     return text;
   }

@@ -52,9 +52,5 @@ std::int64_t memory_free_bytes(bool cuda, int device_index = 0);
 // answer instead: a fixed budget (tests, demos, leaving room for other programs). 0 = unknown.
 std::uint64_t run_memory_bytes(std::int64_t free_bytes, std::int64_t held_bytes = 0);
 
-// "1.5 GiB" style, one decimal.
-std::string format_gib(std::int64_t bytes);
-// Bytes in the largest fitting unit, one decimal: "512 B", "93.8 MiB", "1.5 GiB".
-std::string format_bytes(std::int64_t bytes);
 
 }  // namespace tb

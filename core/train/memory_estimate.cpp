@@ -99,6 +99,7 @@
 //     fine-tuning of small models reaches
 // A measured figure (tunebench-cli bench) should replace them where one exists.
 #include "core/train/memory_estimate.h"
+#include "core/common/units.h"
 #include "core/train/memory_suggestions.h"
 
 #include <algorithm>
@@ -506,40 +507,7 @@ std::string approx_bytes(double bytes) { return "~" + format_bytes(bytes_of(byte
 
 namespace {
 
-std::string one_decimal(double v, const char* unit) {
-  char buf[64];
-  const bool decimal = v < 9.95 && std::fabs(v - std::round(v)) >= 0.05;
-  std::snprintf(buf, sizeof buf, decimal ? "%.1f %s" : "%.0f %s", v, unit);
-  return buf;
-}
-
-std::string format_duration(double s) {
-  if (s < 1) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2g s", s);
-    return buf;
-  }
-  if (s < 60) return one_decimal(s, "s");
-  if (s < 3600) return one_decimal(s / 60, "min");
-  if (s < 86400) return one_decimal(s / 3600, "h");
-  return one_decimal(s / 86400, "days");
-}
-
-
 }  // namespace
-
-std::string format_bytes(std::uint64_t bytes) {
-  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
-  if (bytes < 1000) return std::to_string(bytes) + " B";
-  double v = static_cast<double>(bytes);
-  int unit = 0;
-  // The unit that keeps the rounded value below 1000 ("999.7 MB" reads "1 GB").
-  while (unit < 6 && v >= 999.5) {
-    v /= 1000;
-    ++unit;
-  }
-  return one_decimal(v, kUnits[unit]);
-}
 
 MemoryEstimate estimate_training(const EstimateInput& input) {
   validate(input);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/units.h"
 #include "core/model/model_config.h"
 #include "core/train/train_config.h"
 #include "core/train/train_method.h"
@@ -113,7 +114,5 @@ EstimateInput estimate_input(const ModelConfig& model, const TrainConfig& config
 // model's own fields through ModelConfig::validate).
 MemoryEstimate estimate_training(const EstimateInput& input);
 
-// Decimal (SI) units: "0 B", "512 B", "7 MB", "1.9 GB", "540 MB", "12 GB"; one decimal below 10.
-std::string format_bytes(std::uint64_t bytes);
 
 }  // namespace tb::train

@@ -13,7 +13,7 @@ namespace {
 using tb::train::AttentionKernel;
 using tb::train::estimate_training;
 using tb::train::EstimateInput;
-using tb::train::format_bytes;
+using tb::format_bytes;
 using tb::train::Precision;
 using tb::train::TrainMethod;
 

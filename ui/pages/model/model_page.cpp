@@ -21,6 +21,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "core/common/units.h"
 #include "core/engine/device.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/project/project_session.h"
@@ -31,7 +32,7 @@ namespace {
 
 QString bytesText(double bytes) {
   if (bytes < 0) return QObject::tr("unknown");
-  return QString::fromStdString(tb::format_gib(static_cast<std::int64_t>(bytes)));
+  return QString::fromStdString(tb::format_bytes(static_cast<std::uint64_t>(bytes)));
 }
 
 QString countText(qint64 n) {

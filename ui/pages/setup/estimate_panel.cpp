@@ -19,7 +19,7 @@
 namespace tbui {
 namespace {
 
-QString bytes(std::uint64_t n) { return QString::fromStdString(tb::train::format_bytes(n)); }
+QString bytes(std::uint64_t n) { return QString::fromStdString(tb::format_bytes(n)); }
 
 QString count(std::int64_t n) {
   const double v = static_cast<double>(n);
@@ -29,6 +29,8 @@ QString count(std::int64_t n) {
   return QString::number(n);
 }
 
+QString duration(double seconds) { return QString::fromStdString(tb::format_duration(seconds)); }
+
 constexpr const char* kGreen = "color:#1b7f1b;font-weight:bold";
 constexpr const char* kAmber = "color:#b26b00;font-weight:bold";
 constexpr const char* kRed = "color:#b22222;font-weight:bold";
@@ -36,13 +38,6 @@ constexpr const char* kGrey = "color:#666666";
 
 }  // namespace
 
-QString formatDuration(double seconds) {
-  if (!(seconds > 0)) return QStringLiteral("0 s");
-  if (seconds < 10) return QStringLiteral("%1 s").arg(seconds, 0, 'g', 2);
-  if (seconds < 90) return QStringLiteral("%1 s").arg(std::lround(seconds));
-  if (seconds < 90 * 60) return QStringLiteral("%1 min").arg(std::lround(seconds / 60));
-  return QStringLiteral("%1 h").arg(seconds / 3600, 0, 'f', 1);
-}
 
 EstimatePanel::EstimatePanel(QWidget* parent)
     : QGroupBox(tr("Memory and time"), parent),
@@ -263,10 +258,10 @@ void EstimatePanel::showEstimate(const tb::train::MemoryEstimate& e, const tb::t
                        .arg(count(e.trainable_params), count(e.total_params))
                        .arg(share, 0, 'g', 2));
   // 2. Time.
-  QString time = tr("About %1 per optimizer step").arg(formatDuration(e.step_seconds));
+  QString time = tr("About %1 per optimizer step").arg(duration(e.step_seconds));
   if (e.total_steps > 0) {
     time += e.total_steps == 1 ? tr("; 1 step") : tr("; %1 steps").arg(e.total_steps);
-    time += tr(" ≈ %1 in all").arg(formatDuration(e.total_seconds));
+    time += tr(" ≈ %1 in all").arg(duration(e.total_seconds));
   } else {
     time += dataMeasured ? QString() : tr(". Import data on the Data step to see the time in all.");
   }

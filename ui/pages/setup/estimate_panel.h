@@ -97,7 +97,4 @@ class EstimatePanel : public QGroupBox {
   QList<QPushButton*> suggestionButtons_;
 };
 
-// "0.04 s", "12 s", "7 min", "2.5 h".
-QString formatDuration(double seconds);
-
 }  // namespace tbui
