@@ -50,7 +50,7 @@ void add_eval_command(CLI::App& app, int& exit_code) {
     if (a->json) {
       std::cout << result.report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
-      auto summary = report_summary(result.report, a->run_dir);
+      auto summary = report_summary(run::parse_run_report(result.report, "the evaluation's report"), a->run_dir);
       const auto at = summary.rfind("report: ");
       if (at != std::string::npos) summary = summary.substr(0, at) + "report: " + result.report_md.string() + "\n";
       std::cout << summary;

@@ -120,7 +120,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
     if (a->json) {
       std::cout << finished->report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
-      std::cout << report_summary(finished->report, finished->run_dir);
+      std::cout << report_summary(run::parse_run_report(finished->report, "the run's report"), finished->run_dir);
     }
     exit_code = finished->status == "cancelled" ? kUserError : kOk;
   });

@@ -4,8 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ostream>
-
-#include <nlohmann/json.hpp>
+#include <utility>
 
 #include "core/common/overloaded.h"
 
@@ -21,10 +20,10 @@ std::string duration(double seconds) {
   return buffer;
 }
 
-std::string num(const nlohmann::json& j, int digits = 3) {
-  if (!j.is_number()) return "–";
+std::string num(double x, int digits = 3) {
+  if (!std::isfinite(x)) return "–";
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, j.get<double>());
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, x);
   return buffer;
 }
 
@@ -85,26 +84,28 @@ void TrainProgress::on_event(const train::RunEvent& event) {
              event);
 }
 
-std::string report_summary(const nlohmann::json& r, const std::string& run_dir) {
-  std::string out = "\nstatus: " + r.value("status", std::string("?")) + "\n";
-  const auto& test = r["test"];
-  if (test["base"].is_object() && test["tuned"].is_object()) {
+std::string report_summary(const run::RunReport& r, const std::string& run_dir) {
+  std::string out = "\nstatus: " + (r.status.empty() ? std::string("?") : r.status) + "\n";
+  if (r.test_base.present && r.test_tuned.present) {
     out += "test split          base      tuned\n";
-    out += "  loss          " + num(test["base"]["loss"]) + "     " + num(test["tuned"]["loss"]) + "\n";
-    out += "  perplexity    " + num(test["base"]["perplexity"], 2) + "     " + num(test["tuned"]["perplexity"], 2) + "\n";
+    out += "  loss          " + num(r.test_base.loss) + "     " + num(r.test_tuned.loss) + "\n";
+    out += "  perplexity    " + num(r.test_base.perplexity, 2) + "     " + num(r.test_tuned.perplexity, 2) + "\n";
   }
-  const auto& gen = r["generation"];
-  if (gen["base"].is_object() && gen["tuned"].is_object()) {
-    for (const char* k : {"exact_match", "token_f1", "rouge_l", "bleu"}) {
+  const auto& base = r.generation_base;
+  const auto& tuned = r.generation_tuned;
+  if (base.present && tuned.present) {
+    const std::pair<const char*, double run::ScoreFigures::*> scores[] = {
+        {"exact_match", &run::ScoreFigures::exact_match}, {"token_f1", &run::ScoreFigures::token_f1},
+        {"rouge_l", &run::ScoreFigures::rouge_l}, {"bleu", &run::ScoreFigures::bleu}};
+    for (const auto& [k, score] : scores) {
       char line[96];
-      std::snprintf(line, sizeof line, "  %-12s  %s     %s\n", k, num(gen["base"][k]).c_str(), num(gen["tuned"][k]).c_str());
+      std::snprintf(line, sizeof line, "  %-12s  %s     %s\n", k, num(base.*score).c_str(), num(tuned.*score).c_str());
       out += line;
     }
   }
-  const auto& probe = r["probe"];
-  if (probe["base"].is_object() && probe["tuned"].is_object()) {
-    out += "forgetting probe perplexity: base " + num(probe["base"]["perplexity"], 2) + ", tuned " +
-           num(probe["tuned"]["perplexity"], 2) + "\n";
+  if (r.probe_base.present && r.probe_tuned.present) {
+    out += "forgetting probe perplexity: base " + num(r.probe_base.perplexity, 2) + ", tuned " +
+           num(r.probe_tuned.perplexity, 2) + "\n";
   }
   out += "report: " + run_dir + "/report.md\n";
   return out;

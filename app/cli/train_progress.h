@@ -6,8 +6,7 @@
 #include <iosfwd>
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "core/run/run_report_file.h"
 #include "core/train/run_events.h"
 
 namespace tb::cli {
@@ -27,7 +26,8 @@ class TrainProgress {
   std::int64_t last_printed_step_ = -1;
 };
 
-// The closing summary of report.json: status, base vs tuned, probe, where the files are.
-std::string report_summary(const nlohmann::json& report, const std::string& run_dir);
+// The closing summary of a report (core/run/ reads report.json's figures): status, base vs
+// tuned, probe, where the files are.
+std::string report_summary(const run::RunReport& report, const std::string& run_dir);
 
 }  // namespace tb::cli

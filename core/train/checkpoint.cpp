@@ -13,6 +13,7 @@
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
 #include "core/io/sha256.h"
+#include "core/run/run_checkpoints.h"
 
 namespace fs = std::filesystem;
 
@@ -28,14 +29,7 @@ void sync_folder(const fs::path& folder) {
 }
 
 std::optional<std::int64_t> step_of(const fs::path& folder) {
-  const std::string name = folder.filename().string();
-  if (name.rfind("step-", 0) != 0 || name.size() == 5) return std::nullopt;
-  std::int64_t step = 0;
-  for (std::size_t i = 5; i < name.size(); ++i) {
-    if (name[i] < '0' || name[i] > '9' || step > (INT64_MAX - 9) / 10) return std::nullopt;
-    step = step * 10 + (name[i] - '0');
-  }
-  return step;
+  return run::checkpoint_step_of(folder.filename().string());
 }
 
 }  // namespace

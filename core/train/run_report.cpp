@@ -7,13 +7,14 @@
 
 #include "core/io/atomic_file.h"
 #include "core/report/line_chart.h"
+#include "core/run/run_curves.h"
+#include "core/run/run_folder.h"
+#include "core/run/run_report_file.h"
 
 namespace fs = std::filesystem;
 
 namespace tb::train {
 namespace {
-
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
 
 std::string fixed(double x, int digits = 3) {
   if (!std::isfinite(x)) return "–";
@@ -26,18 +27,30 @@ std::string signed_fixed(double x, int digits = 3) { return (x >= 0 ? "+" : "") 
 
 nlohmann::json loss_json(const std::optional<LossEval>& e) {
   if (!e) return nullptr;
-  nlohmann::json tasks = nlohmann::json::object();
-  for (const auto& [k, v] : e->per_task) tasks[k] = number(v);
-  return {{"loss", number(e->loss)}, {"perplexity", number(e->perplexity)}, {"examples", e->examples},
-          {"trained_tokens", e->trained_tokens}, {"per_task", tasks}};
+  run::LossFigures f;
+  f.present = true;
+  f.loss = e->loss;
+  f.perplexity = e->perplexity;
+  f.examples = e->examples;
+  f.trained_tokens = e->trained_tokens;
+  f.per_task = e->per_task;
+  return run::loss_figures_json(f);
 }
 
 nlohmann::json scores_json(const std::optional<GenerationEval>& g) {
   if (!g) return nullptr;
   const auto& s = g->scores;
-  return {{"count", s.count}, {"exact_match", s.exact_match}, {"token_f1", s.token_f1}, {"rouge_l", s.rouge_l},
-          {"bleu", s.bleu}, {"mean_answer_words", s.mean_prediction_words},
-          {"mean_reference_words", s.mean_reference_words}, {"seconds", g->seconds}};
+  run::ScoreFigures f;
+  f.present = true;
+  f.count = s.count;
+  f.exact_match = s.exact_match;
+  f.token_f1 = s.token_f1;
+  f.rouge_l = s.rouge_l;
+  f.bleu = s.bleu;
+  f.mean_answer_words = s.mean_prediction_words;
+  f.mean_reference_words = s.mean_reference_words;
+  f.seconds = g->seconds;
+  return run::score_figures_json(f);
 }
 
 // Markdown table cells cannot hold newlines or pipes.
@@ -58,56 +71,18 @@ std::string cell(std::string text, std::size_t limit = 400) {
   return out;
 }
 
-struct Curves {
-  std::vector<double> step, loss, smoothed, lr, grad_norm;
-  std::vector<double> eval_step, eval_loss;
-  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> tasks;
+// The run's curves (one x axis across stages, run/run_curves.h) with the stages' starts and
+// each stage's best step marked.
+std::vector<ChartMarker> report_markers(const run::RunCurves& c, const RunResult& result) {
   std::vector<ChartMarker> markers;
-};
-
-double value(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : std::nan("");
-}
-
-// Steps of later stages continue after the earlier ones on one x axis.
-Curves collect(const std::vector<nlohmann::json>& metrics, const RunResult& result) {
-  Curves c;
-  std::map<std::string, double> offset;
-  double next_offset = 0;
-  std::string current;
-  for (const auto& j : metrics) {
-    const std::string stage = j.value("stage", std::string());
-    if (offset.count(stage) == 0) {
-      offset[stage] = next_offset;
-      if (!stage.empty()) c.markers.push_back({next_offset, stage});
-    }
-    const double x = offset[stage] + value(j, "step");
-    if (j.value("type", std::string()) == "step") {
-      c.step.push_back(x);
-      c.loss.push_back(value(j, "loss"));
-      c.smoothed.push_back(value(j, "smoothed_loss"));
-      c.lr.push_back(value(j, "lr"));
-      c.grad_norm.push_back(value(j, "grad_norm"));
-      next_offset = std::max(next_offset, x);
-    } else {
-      c.eval_step.push_back(x);
-      c.eval_loss.push_back(value(j, "loss"));
-      if (j.contains("per_task") && j["per_task"].is_object() && j["per_task"].size() > 1) {
-        for (const auto& [task, loss] : j["per_task"].items()) {
-          c.tasks[task].first.push_back(x);
-          c.tasks[task].second.push_back(loss.is_number() ? loss.get<double>() : std::nan(""));
-        }
-      }
-    }
-  }
+  for (const auto& start : c.stage_starts()) markers.push_back({start.x, start.stage});
   for (const auto& s : result.stages) {
-    if (s.best_step >= 0) c.markers.push_back({offset[s.name] + static_cast<double>(s.best_step), "best"});
+    if (s.best_step >= 0) markers.push_back({c.axis.offset(s.name) + static_cast<double>(s.best_step), "best"});
   }
-  return c;
+  return markers;
 }
 
-std::vector<std::string> write_curves(const fs::path& dir, const Curves& c) {
+std::vector<std::string> write_curves(const fs::path& dir, const run::RunCurves& c, const std::vector<ChartMarker>& markers) {
   std::vector<std::string> files;
   const auto write = [&](const std::string& file, const char* title, const char* y_label, std::vector<ChartSeries> series,
                          std::vector<ChartMarker> markers) {
@@ -122,19 +97,19 @@ std::vector<std::string> write_curves(const fs::path& dir, const Curves& c) {
   };
   const std::array<std::uint8_t, 3> blue{31, 119, 180}, grey{170, 190, 210}, orange{230, 120, 20}, green{44, 160, 44};
   write("loss.png", "Loss", "loss (nats per token)",
-        {{"training (raw)", c.step, c.loss, grey, false}, {"training (smoothed)", c.step, c.smoothed, blue, false},
+        {{"training (raw)", c.step, c.loss, grey, false}, {"training (smoothed)", c.step, c.smoothed_loss, blue, false},
          {"validation", c.eval_step, c.eval_loss, orange, true}},
-        c.markers);
-  write("learning_rate.png", "Learning rate", "learning rate", {{"learning rate", c.step, c.lr, green, false}}, {});
+        markers);
+  write("learning_rate.png", "Learning rate", "learning rate", {{"learning rate", c.step, c.learning_rate, green, false}}, {});
   write("grad_norm.png", "Gradient norm (before clipping)", "L2 norm", {{"gradient norm", c.step, c.grad_norm, blue, false}}, {});
-  if (!c.tasks.empty()) {
+  if (!c.task_eval.empty()) {
     const std::array<std::array<std::uint8_t, 3>, 6> palette{{{31, 119, 180}, {230, 120, 20}, {44, 160, 44},
                                                                {214, 39, 40}, {148, 103, 189}, {140, 86, 75}}};
     std::vector<ChartSeries> series;
-    for (const auto& [task, xy] : c.tasks) {
-      series.push_back({task.empty() ? "(no task)" : task, xy.first, xy.second, palette[series.size() % palette.size()], true});
+    for (const auto& [task, xy] : c.task_eval) {
+      series.push_back({task.empty() ? "(no task)" : task, xy.step, xy.loss, palette[series.size() % palette.size()], true});
     }
-    write("tasks.png", "Validation loss per task", "loss", std::move(series), c.markers);
+    write("tasks.png", "Validation loss per task", "loss", std::move(series), markers);
   }
   return files;
 }
@@ -148,7 +123,7 @@ nlohmann::json run_report_json(const RunSpec& spec, const RunResult& r) {
     for (const auto& w : s.warnings) warnings.push_back(warning_json(w));
     stages.push_back({{"name", s.name}, {"status", to_string(s.status)}, {"steps", s.steps},
                       {"total_steps", s.total_steps}, {"best_step", s.best_step},
-                      {"best_val_loss", number(s.best_val_loss)}, {"seconds", s.seconds},
+                      {"best_val_loss", run::figure_json(s.best_val_loss)}, {"seconds", s.seconds},
                       {"trainable_params", s.trainable_params}, {"warnings", warnings}});
   }
   nlohmann::json names = nlohmann::json::array();
@@ -156,22 +131,20 @@ nlohmann::json run_report_json(const RunSpec& spec, const RunResult& r) {
   nlohmann::json matrix = nlohmann::json::array();
   for (const auto& row : r.forgetting) {
     nlohmann::json out = nlohmann::json::array();
-    for (const double x : row) out.push_back(number(x));
+    for (const double x : row) out.push_back(run::figure_json(x));
     matrix.push_back(out);
   }
   nlohmann::json before = nlohmann::json::array();
-  for (const double x : r.forgetting_before) before.push_back(number(x));
+  for (const double x : r.forgetting_before) before.push_back(run::figure_json(x));
   nlohmann::json answers = nlohmann::json::array();
   if (r.generations_base && r.generations_tuned) {
     const auto n = std::min(r.generations_base->answers.size(), r.generations_tuned->answers.size());
     for (std::size_t i = 0; i < n; ++i) {
-      answers.push_back({{"prompt", r.generations_base->answers[i].prompt},
-                         {"reference", r.generations_base->answers[i].reference},
-                         {"base", r.generations_base->answers[i].output},
-                         {"tuned", r.generations_tuned->answers[i].output}});
+      answers.push_back(run::answer_json({r.generations_base->answers[i].prompt, r.generations_base->answers[i].reference,
+                                          r.generations_base->answers[i].output, r.generations_tuned->answers[i].output}));
     }
   }
-  return {{"format", "tunebench-report"},
+  return {{"format", run::kReportFormat},
           {"version", 1},
           {"status", to_string(r.status)},
           {"model", spec.model->source()},
@@ -184,7 +157,8 @@ nlohmann::json run_report_json(const RunSpec& spec, const RunResult& r) {
 
 void write_run_report(const RunSpec& spec, const RunResult& r, const std::vector<nlohmann::json>& metrics) {
   const fs::path dir = spec.run_dir;
-  const auto curves = write_curves(dir, collect(metrics, r));
+  const auto run_curves = run::curves_from_metrics(metrics);
+  const auto curves = write_curves(dir, run_curves, report_markers(run_curves, r));
   auto json = run_report_json(spec, r);
   json["curves"] = curves;
   write_file_atomic(dir / (spec.report_name + ".json"), json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");

@@ -13,6 +13,7 @@
 #include "core/io/atomic_file.h"
 #include "core/io/json_file.h"
 #include "core/model/export.h"
+#include "core/run/run_folder.h"
 #include "core/train/checkpoint.h"
 #include "core/train/run_report.h"
 
@@ -43,7 +44,7 @@ class RunLog {
   // After a resume: what was logged past the checkpoint is dropped (it will happen again).
   void load_and_truncate(std::size_t stage_index, const std::vector<std::string>& stage_names, std::int64_t step) {
     for (auto* lines : {&metrics_, &events_}) {
-      const fs::path path = dir_ / (lines == &metrics_ ? "metrics.jsonl" : "events.jsonl");
+      const fs::path path = dir_ / (lines == &metrics_ ? run::kMetricsFile : run::kEventsFile);
       std::ifstream in(path);
       std::string text;
       while (std::getline(in, text)) {
@@ -62,7 +63,7 @@ class RunLog {
     for (const auto* lines : {&metrics_, &events_}) {
       std::string text;
       for (const auto& j : *lines) text += dump_line(j) + "\n";
-      write_file_atomic(dir_ / (lines == &metrics_ ? "metrics.jsonl" : "events.jsonl"), text);
+      write_file_atomic(dir_ / (lines == &metrics_ ? run::kMetricsFile : run::kEventsFile), text);
     }
   }
   const std::vector<nlohmann::json>& metrics() const { return metrics_; }
@@ -73,9 +74,9 @@ class RunLog {
 };
 
 fs::path stage_root(const RunSpec& spec, std::size_t index) {
-  if (spec.stages.size() == 1) return spec.run_dir / "checkpoints";
+  if (spec.stages.size() == 1) return spec.run_dir / run::kCheckpointsFolder;
   const auto& name = spec.stages[index].name;
-  return spec.run_dir / "checkpoints" / (std::to_string(index + 1) + "-" + (name.empty() ? "stage" : name));
+  return spec.run_dir / run::kCheckpointsFolder / (std::to_string(index + 1) + "-" + (name.empty() ? "stage" : name));
 }
 
 std::string oom_advice(const TrainConfig& c) {
@@ -349,7 +350,7 @@ class StageRunner {
         }
         write_file_atomic(temp / kRunStateFile, state.dump(2) + "\n");
       });
-      if (best) write_file_atomic(root_ / "best", "step-" + std::to_string(step) + "\n");
+      if (best) write_file_atomic(root_ / run::kBestFile, "step-" + std::to_string(step) + "\n");
     } catch (const IoError& e) {
       checkpoint_failed(step, e);
       return;
@@ -464,16 +465,16 @@ RunResult run_training(const RunSpec& spec, const RunControl& control, const Run
   }
   // 1. The run folder: new, or this run's own when resuming.
   std::error_code ec;
-  if (spec.evaluate_only && !fs::exists(spec.run_dir / "run.json")) {
+  if (spec.evaluate_only && !fs::exists(spec.run_dir / run::kRunFile)) {
     throw Error("no run here (run.json is missing)", {spec.run_dir.string()});
   }
-  if (!spec.resume && !spec.evaluate_only && fs::exists(spec.run_dir / "run.json")) {
+  if (!spec.resume && !spec.evaluate_only && fs::exists(spec.run_dir / run::kRunFile)) {
     throw Error("this folder already holds a run; resume it or choose a new folder", {spec.run_dir.string()});
   }
   fs::create_directories(spec.run_dir, ec);
   if (ec) throw IoError("cannot create the run folder: " + ec.message(), {spec.run_dir.string()});
   nlohmann::json run_json = spec.description;
-  run_json["format"] = "tunebench-run";
+  run_json["format"] = run::kRunFormat;
   run_json["version"] = 1;
   run_json["stages"] = nlohmann::json::array();
   for (const auto& s : spec.stages) {
@@ -483,7 +484,7 @@ RunResult run_training(const RunSpec& spec, const RunControl& control, const Run
   }
   run_json["test_examples"] = spec.test.size();
   run_json["model"] = spec.model->source();
-  if (!fs::exists(spec.run_dir / "run.json")) write_file_atomic(spec.run_dir / "run.json", run_json.dump(2) + "\n");
+  if (!fs::exists(spec.run_dir / run::kRunFile)) write_file_atomic(spec.run_dir / run::kRunFile, run_json.dump(2) + "\n");
 
   RunLog log(spec.run_dir);
   if (spec.evaluate_only) {

@@ -38,7 +38,7 @@ QString makeRun(const QString& folder, const QString& name, const QJsonArray& an
   const QString dir = QDir(folder).filePath(QStringLiteral("runs/") + name);
   QDir().mkpath(dir);
   QJsonObject generation{{"answers", answers}};
-  QJsonObject report{{"version", 1}, {"status", "finished"}, {"generation", generation}};
+  QJsonObject report{{"format", "tunebench-report"}, {"version", 1}, {"status", "finished"}, {"generation", generation}};
   QFile file(QDir(dir).filePath(QStringLiteral("report.json")));
   if (!file.open(QIODevice::WriteOnly)) return {};
   file.write(QJsonDocument(report).toJson());

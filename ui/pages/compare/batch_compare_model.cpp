@@ -2,10 +2,10 @@
 #include "ui/pages/compare/batch_compare_model.h"
 
 #include <QDir>
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QFileInfo>
+
+#include "core/run/run_folder.h"
+#include "ui/pages/runs/run_summary.h"
 
 namespace tbui {
 namespace {
@@ -41,35 +41,17 @@ bool BatchCompareModel::load(const QString& runDir, QString* error) {
     if (error) *error = message;
     return false;
   };
-  const QString path = QDir(runDir).filePath(QStringLiteral("report.json"));
-  QFile file(path);
-  if (!file.exists()) {
+  const QString path = QDir(runDir).filePath(QString::fromLatin1(tb::run::kReportFile));
+  if (!QFileInfo::exists(path)) {
     return fail(tr("%1 has no report.json yet: the run is still training or stopped before its "
                    "end. Choose a finished run.")
                     .arg(QDir::toNativeSeparators(runDir)));
   }
-  if (!file.open(QIODevice::ReadOnly)) {
-    return fail(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
-  }
-  QJsonParseError parse;
-  const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parse);
-  if (parse.error != QJsonParseError::NoError || !doc.isObject()) {
-    return fail(tr("%1 is not valid JSON (at byte %2: %3).")
-                    .arg(QDir::toNativeSeparators(path))
-                    .arg(parse.offset)
-                    .arg(parse.errorString()));
-  }
-  const QJsonArray answers = doc.object()
-                                 .value(QStringLiteral("generation"))
-                                 .toObject()
-                                 .value(QStringLiteral("answers"))
-                                 .toArray();
-  for (const QJsonValue& value : answers) {
-    const QJsonObject a = value.toObject();
-    rows_.push_back({a.value(QStringLiteral("prompt")).toString(),
-                     a.value(QStringLiteral("reference")).toString(),
-                     a.value(QStringLiteral("base")).toString(),
-                     a.value(QStringLiteral("tuned")).toString()});
+  QString why;
+  const auto report = readRunReport(path, &why);
+  if (!report) return fail(why);
+  for (const tb::run::SideBySideAnswer& a : report->answers) {
+    rows_.push_back({qtext(a.prompt), qtext(a.reference), qtext(a.base), qtext(a.tuned)});
   }
   empty_ = rows_.empty()
                ? tr("This run answered no test prompts at its end (it had no test split, or the "

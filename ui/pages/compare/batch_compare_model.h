@@ -1,6 +1,6 @@
 // The Compare step's batch table: one row per test prompt the run answered at its end, with the
-// reference answer and the base and tuned models' answers (report.json → "generation" →
-// "answers"). Read-only; the page shows the selected row's differences below the table.
+// reference answer and the base and tuned models' answers (report.json's side-by-side answers,
+// read by core/run/). Read-only; the page shows the selected row's differences below the table.
 #pragma once
 
 #include <QAbstractTableModel>

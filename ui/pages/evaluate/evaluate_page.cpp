@@ -1,4 +1,5 @@
-// EvaluatePage (see evaluate_page.h).
+// EvaluatePage, choosing what to evaluate: the run, its report files and weights, evaluating again
+// and saving the report (see evaluate_page.h; showing the result is in evaluate_result.cpp).
 #include "ui/pages/evaluate/evaluate_page.h"
 
 #include <QComboBox>
@@ -25,11 +26,6 @@
 namespace tbui {
 namespace {
 
-enum class Better { Lower, Higher, Neither };
-
-const QColor kBetter(26, 127, 55);
-const QColor kWorse(192, 57, 43);
-
 QLabel* heading(const QString& text, QWidget* parent) {
   auto* label = new QLabel(QStringLiteral("<h3>%1</h3>").arg(text.toHtmlEscaped()), parent);
   return label;
@@ -46,27 +42,6 @@ QTableWidget* figuresTable(const QString& name, QWidget* parent) {
   table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   return table;
-}
-
-QTableWidgetItem* numberItem(const QString& text) {
-  auto* item = new QTableWidgetItem(text);
-  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-  return item;
-}
-
-// The change from base to tuned, green when it is better and red when it is worse.
-QTableWidgetItem* changeItem(double base, double tuned, Better better, int digits) {
-  const double change = tuned - base;
-  auto* item = numberItem(changeText(change, digits));
-  if (!std::isfinite(change) || better == Better::Neither ||
-      std::abs(change) < 0.5 * std::pow(10.0, -digits)) {
-    return item;
-  }
-  const bool good = (better == Better::Lower) == (change < 0);
-  item->setForeground(good ? kBetter : kWorse);
-  item->setToolTip(good ? QObject::tr("better than the base model")
-                        : QObject::tr("worse than the base model"));
-  return item;
 }
 
 }  // namespace
@@ -226,7 +201,7 @@ void EvaluatePage::setRun(const QString& runDir) {
 }
 
 void EvaluatePage::chooseRun(int index) {
-  QString shownReport = report_ ? report_->file : QString();
+  QString shownReport = report_ ? runPathText(report_->file) : QString();
   runDir_ = index >= 0 ? runs_->itemData(index).toString() : QString();
   if (QFileInfo(shownReport).absolutePath() != runDir_) shownReport.clear();  // another run's
   summary_.reset();
@@ -250,11 +225,11 @@ void EvaluatePage::chooseRun(int index) {
     return;
   }
   // The weights to evaluate: the final ones (a finished run), or a checkpoint.
-  if (summary_->hasReport) checkpoint_->addItem(tr("Final weights"), qint64{-1});
+  if (summary_->has_report) checkpoint_->addItem(tr("Final weights"), qint64{-1});
   for (const qint64 step : checkpointSteps(runDir_)) {
     checkpoint_->addItem(tr("Checkpoint at step %1").arg(step), step);
   }
-  if (!summary_->hasReport && checkpoint_->count() > 0)
+  if (!summary_->has_report && checkpoint_->count() > 0)
     checkpoint_->setCurrentIndex(checkpoint_->count() - 1);
   again_->setEnabled(job_ == 0 && checkpoint_->count() > 0);
   // The same report file as before when the run is the same one, else the end of training.
@@ -279,7 +254,7 @@ void EvaluatePage::fillReportChoice(const QString& select, bool show) {
     runInfo_->setText(
         tr("<b>%1</b> has no report yet: it is still training, or it stopped before the end. "
            "Evaluate it at one of its checkpoints with “Evaluate again”.")
-            .arg(summary_->name.toHtmlEscaped()));
+            .arg(qtext(summary_->name).toHtmlEscaped()));
     test_->setRowCount(0);
     testNote_->clear();
     forgetting_->clear();
@@ -306,164 +281,6 @@ void EvaluatePage::showReportFile(const QString& file) {
               QFileInfo(file).completeBaseName() + QStringLiteral(".md");
   error_->setVisible(false);
   showReport(*report);
-}
-
-void EvaluatePage::showReport(const RunReport& r) {
-  report_ = r;
-  content_->setVisible(true);
-  saveMd_->setEnabled(QFileInfo::exists(reportMd_));
-  savePdf_->setEnabled(QFileInfo::exists(reportMd_));
-  // 1. The run in a line.
-  QString info;
-  if (summary_) {
-    info = tr("<b>%1</b> · %2 · %3")
-               .arg(summary_->name.toHtmlEscaped(), r.status.toHtmlEscaped(),
-                    summary_->settingsText().toHtmlEscaped());
-    if (std::isfinite(summary_->bestValLoss) &&
-        summary_->bestStep >= 0) {  // from training, not re-evaluation
-      info += tr(" · best validation loss %1 at step %2")
-                  .arg(figureText(summary_->bestValLoss))
-                  .arg(summary_->bestStep);
-    }
-  }
-  runInfo_->setText(info);
-  // 2. Base vs tuned on the test split.
-  struct Row {
-    QString name;
-    double base, tuned;
-    Better better;
-    int digits;
-  };
-  QVector<Row> rows;
-  if (r.testBase.present && r.testTuned.present) {
-    rows.push_back({tr("loss"), r.testBase.loss, r.testTuned.loss, Better::Lower, 3});
-    rows.push_back(
-        {tr("perplexity"), r.testBase.perplexity, r.testTuned.perplexity, Better::Lower, 2});
-  }
-  const auto& gb = r.generationBase;
-  const auto& gt = r.generationTuned;
-  if (gb.present && gt.present) {
-    rows.push_back({tr("exact match"), gb.exactMatch, gt.exactMatch, Better::Higher, 3});
-    rows.push_back({tr("token F1"), gb.tokenF1, gt.tokenF1, Better::Higher, 3});
-    rows.push_back({tr("ROUGE-L"), gb.rougeL, gt.rougeL, Better::Higher, 3});
-    rows.push_back({tr("BLEU"), gb.bleu, gt.bleu, Better::Higher, 3});
-    rows.push_back(
-        {tr("answer length (words)"), gb.meanAnswerWords, gt.meanAnswerWords, Better::Neither, 1});
-  }
-  test_->setRowCount(static_cast<int>(rows.size()));
-  QStringList names;
-  for (int i = 0; i < rows.size(); ++i) {
-    const Row& row = rows[i];
-    names << row.name;
-    test_->setItem(i, 0, numberItem(figureText(row.base, row.digits)));
-    test_->setItem(i, 1, numberItem(figureText(row.tuned, row.digits)));
-    test_->setItem(i, 2, changeItem(row.base, row.tuned, row.better, row.digits));
-  }
-  test_->setVerticalHeaderLabels(names);
-  test_->setVisible(!rows.isEmpty());
-  QString note;
-  if (rows.isEmpty()) {
-    note =
-        tr("No test split was measured (the data has no test share, or the run was cancelled "
-           "before it).");
-  } else {
-    note =
-        tr("Loss and perplexity over %1 test examples: lower is better.").arg(r.testTuned.examples);
-    if (gt.present) {
-      note += QLatin1Char(' ') +
-              tr("Answers generated greedily for %1 test prompts and scored against the references "
-                 "(average %2 words): higher is better.")
-                  .arg(gt.count)
-                  .arg(figureText(gt.meanReferenceWords, 1));
-    }
-  }
-  testNote_->setText(note);
-  // 3. Forgetting.
-  forgetting_->setText(forgettingSentence(r));
-  // 4. Per task, when there is more than one task.
-  const auto& taskLoss = r.testTuned.perTask;
-  tasks_->setRowCount(0);
-  if (taskLoss.size() > 1) {
-    tasks_->setRowCount(static_cast<int>(taskLoss.size()));
-    for (int i = 0; i < taskLoss.size(); ++i) {
-      double base = notANumber();
-      for (const auto& [task, loss] : r.testBase.perTask) {
-        if (task == taskLoss[i].first) base = loss;
-      }
-      tasks_->setItem(
-          i, 0,
-          new QTableWidgetItem(taskLoss[i].first.isEmpty() ? tr("(no task)") : taskLoss[i].first));
-      tasks_->setItem(i, 1, numberItem(figureText(base)));
-      tasks_->setItem(i, 2, numberItem(figureText(taskLoss[i].second)));
-      tasks_->setItem(i, 3, changeItem(base, taskLoss[i].second, Better::Lower, 3));
-    }
-  }
-  tasksTitle_->setVisible(taskLoss.size() > 1);
-  tasks_->setVisible(taskLoss.size() > 1);
-  // 5. The forgetting matrix of a sequential run.
-  const bool sequential = !r.forgettingAfter.isEmpty();
-  matrix_->clear();
-  matrix_->setColumnCount(static_cast<int>(r.forgettingStages.size()));
-  matrix_->setRowCount(sequential ? static_cast<int>(r.forgettingAfter.size()) + 1 : 0);
-  if (sequential) {
-    matrix_->setHorizontalHeaderLabels(r.forgettingStages);
-    QStringList rowNames{tr("before training")};
-    for (int i = 0; i < r.forgettingAfter.size(); ++i) {
-      rowNames << tr("after %1").arg(r.forgettingStages.value(i, QString::number(i + 1)));
-    }
-    matrix_->setVerticalHeaderLabels(rowNames);
-    for (int j = 0; j < r.forgettingBefore.size() && j < matrix_->columnCount(); ++j) {
-      matrix_->setItem(0, j, numberItem(figureText(r.forgettingBefore[j])));
-    }
-    for (int i = 0; i < r.forgettingAfter.size(); ++i) {
-      for (int j = 0; j < r.forgettingAfter[i].size() && j < matrix_->columnCount(); ++j) {
-        auto* item = numberItem(figureText(r.forgettingAfter[i][j]));
-        // An earlier stage's data, coloured against the row above: did this stage make it worse?
-        if (i > 0 && j < i) {
-          const auto* change = changeItem(r.forgettingAfter[i - 1].value(j, notANumber()),
-                                          r.forgettingAfter[i][j], Better::Lower, 3);
-          item->setForeground(change->foreground());
-          item->setToolTip(change->toolTip());
-          delete change;
-        }
-        matrix_->setItem(i + 1, j, item);
-      }
-    }
-  }
-  matrixTitle_->setVisible(sequential);
-  matrix_->setVisible(sequential);
-  // 6. The curves the run folder holds.
-  QStringList curves = r.curves;
-  if (curves.isEmpty()) {
-    for (const char* f : {"loss.png", "learning_rate.png", "grad_norm.png", "tasks.png"})
-      curves << QLatin1String(f);
-  }
-  showCurves(curves);
-}
-
-void EvaluatePage::showCurves(const QStringList& files) {
-  while (QLayoutItem* item = curvesLayout_->takeAt(0)) {
-    delete item->widget();
-    delete item;
-  }
-  curveCount_ = 0;
-  const QDir dir(runDir_);
-  for (const QString& f : files) {
-    const QPixmap picture(dir.filePath(f));
-    if (picture.isNull()) continue;
-    auto* label = new QLabel(curves_);
-    label->setObjectName(QStringLiteral("curve"));
-    label->setPixmap(picture.width() > 800 ? picture.scaledToWidth(800, Qt::SmoothTransformation)
-                                           : picture);
-    label->setToolTip(dir.filePath(f));
-    curvesLayout_->addWidget(label);
-    ++curveCount_;
-  }
-  if (curveCount_ == 0) {
-    auto* none = new QLabel(
-        tr("The run folder holds no curve images yet; they are drawn when a run ends."), curves_);
-    curvesLayout_->addWidget(none);
-  }
 }
 
 void EvaluatePage::showError(const QString& text) {
@@ -518,12 +335,12 @@ void EvaluatePage::onEvalFinished(quint64 job, const QString& reportMd, const QS
   const QString jsonFile =
       md.absolutePath() + QLatin1Char('/') + md.completeBaseName() + QStringLiteral(".json");
   QString error;
-  auto report = parseRunReport(reportJson.toUtf8(), tr("the evaluation's report"), &error);
+  auto report = parseRunReport(reportJson, tr("the evaluation's report"), &error);
   if (!report) {
     showError(error);
     return;
   }
-  report->file = jsonFile;
+  report->file = runPath(jsonFile);
   log_->appendPlainText(tr("Done: %1").arg(QDir::toNativeSeparators(reportMd)));
   // The new report joins the choice; its figures are the ones the job handed over.
   fillReportChoice(jsonFile, false);
@@ -593,18 +410,6 @@ void EvaluatePage::saveWithDialog(bool pdf) {
   error_->setText(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
   error_->setVisible(true);
 }
-
-QString EvaluatePage::metricText(const QString& metric, int column) const {
-  for (int i = 0; i < test_->rowCount(); ++i) {
-    const auto* header = test_->verticalHeaderItem(i);
-    if (header != nullptr && header->text() == metric && test_->item(i, column) != nullptr) {
-      return test_->item(i, column)->text();
-    }
-  }
-  return {};
-}
-
-QString EvaluatePage::forgettingText() const { return report_ ? forgetting_->text() : QString(); }
 
 QString EvaluatePage::errorText() const {
   return errorShown_ && !error_->isHidden() ? error_->text() : QString();

@@ -272,16 +272,16 @@ void ExportPage::chooseRun(int index) {
   checkpoint_->clear();
   const bool usable = summary_.has_value();
   if (usable) {
-    if (summary_->hasReport) checkpoint_->addItem(tr("Final weights"), qint64{-1});
+    if (summary_->has_report) checkpoint_->addItem(tr("Final weights"), qint64{-1});
     for (const qint64 step : checkpointSteps(runDir_)) {
       checkpoint_->addItem(tr("Checkpoint at step %1").arg(step), step);
     }
     const int keep = sameRun ? checkpoint_->findData(chosenStep) : -1;
     checkpoint_->setCurrentIndex(keep >= 0 ? keep
-                                           : (summary_->hasReport ? 0 : checkpoint_->count() - 1));
+                                           : (summary_->has_report ? 0 : checkpoint_->count() - 1));
   }
   // The adapter exists for LoRA runs only.
-  const bool lora = usable && summary_->isLora();
+  const bool lora = usable && summary_->is_lora();
   adapter_->setEnabled(lora);
   if (!lora && adapter_->isChecked()) merged_->setChecked(true);
   QString reason;
@@ -289,8 +289,8 @@ void ExportPage::chooseRun(int index) {
     reason = tr("No adapter to write: this run%1 trained with %2, which changes the model's own "
                 "weights. "
                 "Export a merged folder instead.")
-                 .arg(summary_->stageCount > 1 ? tr("'s last stage") : QString(),
-                      methodText(summary_->lastMethod));
+                 .arg(summary_->stage_count > 1 ? tr("'s last stage") : QString(),
+                      methodText(qtext(summary_->last_method)));
   }
   adapterReason_->setText(reason);
   adapterReason_->setVisible(!reason.isEmpty());
@@ -344,10 +344,10 @@ quint64 ExportPage::exportTo(const QString& runDir, const QString& out, bool ada
     showMessage(error, true);
     return 0;
   }
-  if (adapter && !summary->isLora()) {
+  if (adapter && !summary->is_lora()) {
     showMessage(
         tr("This run trained with %1, which has no adapter; export a merged folder instead.")
-            .arg(methodText(summary->lastMethod)),
+            .arg(methodText(qtext(summary->last_method))),
         true);
     return 0;
   }
@@ -389,8 +389,8 @@ quint64 ExportPage::exportTo(const QString& runDir, const QString& out, bool ada
   const quint64 job = bridge_->exportRun(runDir, target, options);
   log_->clear();
   log_->appendPlainText(
-      adapter ? tr("Writing the LoRA adapter of %1 to %2…").arg(summary->name, target)
-              : tr("Writing the merged model (%1) of %2 to %3…").arg(dtype, summary->name, target));
+      adapter ? tr("Writing the LoRA adapter of %1 to %2…").arg(qtext(summary->name), target)
+              : tr("Writing the merged model (%1) of %2 to %3…").arg(dtype, qtext(summary->name), target));
   watchJob(job);
   return job;
 }
@@ -456,7 +456,7 @@ void ExportPage::showResult(const QString& folder, const QString& message) {
     item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
   }
   snippet_->setPlainText(
-      pythonSnippet(QDir::toNativeSeparators(folder), summary_ ? summary_->model : QString()));
+      pythonSnippet(QDir::toNativeSeparators(folder), summary_ ? qtext(summary_->model) : QString()));
   snippet_->moveCursor(QTextCursor::Start);
   result_->setVisible(true);
 }

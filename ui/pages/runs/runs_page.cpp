@@ -1,6 +1,7 @@
 // RunsPage (see runs_page.h).
 #include "ui/pages/runs/runs_page.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
@@ -172,26 +173,27 @@ void RunsPage::fillTable() {
       continue;
     }
     const RunSummary& s = *row.summary;
-    set(kStarted, s.started.isValid() ? locale.toString(s.started, QLocale::ShortFormat)
-                                      : QStringLiteral("–"));
-    auto* status = set(kStatus, statusText(s.status));
-    if (s.status == QLatin1String("diverged") || s.status == QLatin1String("cancelled")) {
+    const QDateTime started = startedTime(s);
+    set(kStarted, started.isValid() ? locale.toString(started, QLocale::ShortFormat)
+                                    : QStringLiteral("–"));
+    auto* status = set(kStatus, statusText(qtext(s.status)));
+    if (s.status == "diverged" || s.status == "cancelled") {
       status->setForeground(QColor(190, 30, 30));
     }
-    set(kMethod, methodText(s.method));
-    const QString settings = s.settingsText();
+    set(kMethod, methodText(qtext(s.method)));
+    const QString settings = settingsText(s);
     set(kSettings, settings,
         settings +
-            (s.model.isEmpty() ? QString() : QStringLiteral("\n") + tr("Model: %1").arg(s.model)));
-    set(kBestVal, std::isfinite(s.bestValLoss) && s.bestStep >= 0
-                      ? tr("%1 (step %2)").arg(figureText(s.bestValLoss)).arg(s.bestStep)
-                      : figureText(s.bestValLoss));
+            (s.model.empty() ? QString() : QStringLiteral("\n") + tr("Model: %1").arg(qtext(s.model))));
+    set(kBestVal, std::isfinite(s.best_val_loss) && s.best_step >= 0
+                      ? tr("%1 (step %2)").arg(figureText(s.best_val_loss)).arg(s.best_step)
+                      : figureText(s.best_val_loss));
     const RunReport& rep = s.report;
-    set(kTestLoss, s.hasReport && rep.testBase.present
-                       ? baseToTuned(rep.testBase.loss, rep.testTuned.loss)
+    set(kTestLoss, s.has_report && rep.test_base.present
+                       ? baseToTuned(rep.test_base.loss, rep.test_tuned.loss)
                        : QStringLiteral("–"));
-    set(kRouge, s.hasReport && rep.generationBase.present
-                    ? baseToTuned(rep.generationBase.rougeL, rep.generationTuned.rougeL)
+    set(kRouge, s.has_report && rep.generation_base.present
+                    ? baseToTuned(rep.generation_base.rouge_l, rep.generation_tuned.rouge_l)
                     : QStringLiteral("–"));
   }
   table_->resizeColumnsToContents();
@@ -246,7 +248,7 @@ void RunsPage::replot() {
       curves_.insert(row.path, *curves);
     }
     const RunCurves& c = curves_[row.path];
-    if (c.step.isEmpty() && c.evalStep.isEmpty()) {
+    if (c.step.empty() && c.eval_step.empty()) {
       problems << tr("%1 has logged no steps yet.").arg(name);
       continue;
     }
@@ -254,12 +256,12 @@ void RunsPage::replot() {
     auto* training = plot_->addGraph();
     training->setName(name);
     training->setPen(QPen(colour, 1.6));
-    training->setData(c.step, c.smoothedLoss, true);
+    training->setData(chartData(c.step), chartData(c.smoothed_loss), true);
     auto* validation = plot_->addGraph();
     validation->setName(tr("%1 (validation)").arg(name));
     validation->setPen(QPen(colour, 1.6, Qt::DashLine));
     validation->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, Qt::white, 6));
-    validation->setData(c.evalStep, c.evalLoss, true);
+    validation->setData(chartData(c.eval_step), chartData(c.eval_loss), true);
     validation->removeFromLegend();  // the legend names runs; the line style tells the split
     ++overlaid_;
   }

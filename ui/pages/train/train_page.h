@@ -5,7 +5,6 @@
 // EngineBridge; events of other jobs on the shared bridge are ignored.
 #pragma once
 
-#include <QHash>
 #include <QList>
 #include <QPointer>
 #include <QString>
@@ -13,6 +12,7 @@
 #include <QWidget>
 #include <optional>
 
+#include "core/run/stage_axis.h"
 #include "core/train/run_events.h"
 
 class QCheckBox;
@@ -110,7 +110,6 @@ class TrainPage : public QWidget {
   void showPaused(bool paused);  // the Pause/Resume button only
   void showError(const QString& text);
   void appendLog(const QString& text);
-  double chartStep(const std::string& stage, qint64 step);
   QString stepLabel(const std::string& stage, qint64 step) const;
 
   void onTrainEvent(quint64 job, const tb::train::RunEvent& event);
@@ -133,8 +132,7 @@ class TrainPage : public QWidget {
   bool finished_ = false;  // trainFinished arrived for job_
   QString runDir_;
   // Steps of every stage on one axis: each stage starts where the ones before it ended.
-  QHash<QString, double> stageOffset_;
-  double lastChartStep_ = 0;
+  tb::run::StageAxis axis_;  // later stages continue after earlier ones on the charts' x axis
   qint64 bestStep_ = -1;
   qint64 lastStep_ = 0;
   qint64 lastCheckpointStep_ = -1;
