@@ -7,18 +7,10 @@
 #include <utility>
 
 #include "core/common/overloaded.h"
+#include "core/common/units.h"
 
 namespace tb::cli {
 namespace {
-
-std::string duration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "?";
-  const auto s = static_cast<long long>(seconds + 0.5);
-  char buffer[32];
-  if (s >= 3600) std::snprintf(buffer, sizeof buffer, "%lldh%02lldm", s / 3600, (s / 60) % 60);
-  else std::snprintf(buffer, sizeof buffer, "%lldm%02llds", s / 60, s % 60);
-  return buffer;
-}
 
 std::string num(double x, int digits = 3) {
   if (!std::isfinite(x)) return "–";
@@ -46,7 +38,7 @@ void TrainProgress::on_event(const train::RunEvent& event) {
                    std::snprintf(buffer, sizeof buffer, "%s%sstep %lld/%lld  loss %.4f  val %s  %.0f tok/s  ETA %s",
                                  m.stage.c_str(), m.stage.empty() ? "" : ": ", static_cast<long long>(m.step),
                                  static_cast<long long>(m.total_steps), m.loss,
-                                 last_val_ >= 0 ? num(last_val_, 4).c_str() : "–", m.tokens_per_s, duration(m.eta_s).c_str());
+                                 last_val_ >= 0 ? num(last_val_, 4).c_str() : "–", m.tokens_per_s, format_elapsed(m.eta_s).c_str());
                    if (terminal_) {
                      out_ << "\r\033[K" << buffer << std::flush;
                      line_open_ = true;

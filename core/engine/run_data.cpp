@@ -49,6 +49,16 @@ SourceData read_one(const Project& project, const DataSource& s, const RunSetupO
 
 }  // namespace
 
+void log_tokenize(const RunSetupOptions& o, const std::string& what, const train::TokenizeReport& r) {
+  if (!o.log) return;
+  std::string line = what + ": " + std::to_string(r.examples) + " examples";
+  if (r.truncated_examples > 0) {
+    line += ", " + std::to_string(r.truncated_examples) + " cut at max_seq_len (" + std::to_string(r.truncated_tokens) + " tokens lost)";
+  }
+  if (r.dropped_untrained > 0) line += ", " + std::to_string(r.dropped_untrained) + " left out (nothing to learn after the cut)";
+  o.log(line);
+}
+
 std::vector<StageDef> run_stages(const Project& project) {
   if (!project.stages.empty()) return project.stages;
   StageDef all;

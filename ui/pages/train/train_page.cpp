@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "core/common/overloaded.h"
+#include "core/common/units.h"
 #include "core/engine/run_setup_options.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/runs/run_summary.h"
@@ -39,13 +40,7 @@ constexpr int kMaxBanners = 6;             // the oldest goes when more arrive
 constexpr int kMaxAnswersPerPrompt = 500;  // the oldest go first
 
 // "12 s", "3 min 05 s", "1 h 02 min"; "—" when unknown.
-QString duration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("—");
-  const auto s = static_cast<qint64>(std::llround(seconds));
-  if (s < 60) return QObject::tr("%1 s").arg(s);
-  if (s < 3600) return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-  return QObject::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-}
+QString duration(double seconds) { return QString::fromStdString(tb::format_elapsed(seconds)); }
 
 // Model output can hold control characters (a barely trained model writes anything): they are
 // shown as a replacement mark so the text stays readable and the HTML valid.
