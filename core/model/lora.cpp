@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include "core/io/json_file.h"
 #include "core/io/json_number.h"
 #include "core/io/safetensors.h"
+#include "core/model/adapter_config.h"
 #include "core/model/tensor_files.h"
 
 namespace tb {
@@ -235,6 +237,17 @@ LoraAdapter LoraAdapter::load_peft(const std::filesystem::path& folder, const Mo
   check(a.lm_head_, "lm_head");
   check(a.embed_, "embed_tokens");
   return a;
+}
+
+std::string adapter_base_model(const std::filesystem::path& folder) {
+  std::ifstream in(folder / "adapter_config.json", std::ios::binary);
+  if (!in) return {};
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object() || !j.contains("base_model_name_or_path") ||
+      !j["base_model_name_or_path"].is_string())
+    return {};
+  return j["base_model_name_or_path"].get<std::string>();
 }
 
 }  // namespace tb

@@ -13,6 +13,7 @@
 #include "ui/pages/compare/chat_compare_panel.h"
 #include "ui/pages/compare/compare_widgets.h"
 #include "ui/project/project_session.h"
+#include "ui/widgets/page_header.h"
 
 namespace tbui {
 namespace {
@@ -26,13 +27,10 @@ bool hasReport(const QString& runDir) {
 ComparePage::ComparePage(EngineBridge* bridge, ProjectSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
   setObjectName(QStringLiteral("comparePage"));
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(24, 18, 24, 12);
-  layout->addWidget(
-      wrappedLabel(tr("<h2>Compare</h2>Ask the base model and your tuned model the same "
-                      "question and read the answers side by side, judge them blind, "
-                      "and turn a corrected answer into training data."),
-                   this));
+  auto* layout = pageLayout(
+      this, tr("Compare"),
+      tr("Ask the base model and your tuned model the same question and read the answers side "
+         "by side, judge them blind, and turn a corrected answer into training data."));
   auto* runRow = new QHBoxLayout;
   runs_ = new QComboBox(this);
   runs_->setObjectName(QStringLiteral("runChooser"));

@@ -25,13 +25,4 @@ QPushButton* namedButton(QWidget* parent, const QString& text, const QString& na
   return b;
 }
 
-QString visibleModelText(const QString& text) {
-  QString out = text;
-  for (QChar& c : out) {
-    const char16_t u = c.unicode();
-    if ((u < 0x20 && u != '\n' && u != '\t') || u == 0x7f) c = QChar(QChar::ReplacementCharacter);
-  }
-  return out;
-}
-
 }  // namespace tbui

@@ -1,8 +1,10 @@
 // Small pieces the Compare step's page and panels share: word-wrapped and plain-text labels,
-// named buttons, and model output made safe to show (control characters as U+FFFD).
+// named buttons (model output is made safe to show by ui/widgets/model_text.h).
 #pragma once
 
 #include <QString>
+
+#include "ui/widgets/model_text.h"
 
 class QLabel;
 class QPushButton;
@@ -15,7 +17,5 @@ QLabel* wrappedLabel(const QString& text, QWidget* parent);
 // A label the page fills with text from models and people: plain text, never rich.
 QLabel* plainLabel(QWidget* parent, const QString& name);
 QPushButton* namedButton(QWidget* parent, const QString& text, const QString& name);
-// A tiny model's raw bytes may hold control characters: shown as U+FFFD.
-QString visibleModelText(const QString& text);
 
 }  // namespace tbui

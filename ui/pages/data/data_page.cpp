@@ -29,6 +29,7 @@
 #include "ui/pages/data/example_commands.h"
 #include "ui/pages/data/examples_model.h"
 #include "ui/widgets/histogram_view.h"
+#include "ui/widgets/page_header.h"
 
 namespace tbui {
 
@@ -36,14 +37,10 @@ DataPage::DataPage(EngineBridge* bridge, QWidget* parent)
     : QWidget(parent), bridge_(bridge), undo_(new QUndoStack(this)), model_(new ExamplesModel(undo_, this)) {
   setObjectName(QStringLiteral("dataPage"));
   setAcceptDrops(true);
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(24, 18, 24, 12);
-  auto* title = new QLabel(tr("<h2>Data</h2>Bring a JSONL, JSON, CSV, TSV or text file — drop it here or open it. "
-                              "Rows that cannot be used are listed with their line and why; the file itself is never "
-                              "changed."),
-                           this);
-  title->setWordWrap(true);
-  layout->addWidget(title);
+  auto* layout = pageLayout(
+      this, tr("Data"),
+      tr("Bring a JSONL, JSON, CSV, TSV or text file — drop it here or open it. Rows that "
+         "cannot be used are listed with their line and why; the file itself is never changed."));
 
   // 1. The file, the shape, the template, the split.
   auto* fileRow = new QHBoxLayout;

@@ -22,6 +22,7 @@
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/evaluate/report_document.h"
 #include "ui/project/project_session.h"
+#include "ui/widgets/page_header.h"
 
 namespace tbui {
 namespace {
@@ -49,14 +50,10 @@ QTableWidget* figuresTable(const QString& name, QWidget* parent) {
 EvaluatePage::EvaluatePage(EngineBridge* bridge, ProjectSession* session, QWidget* parent)
     : QWidget(parent), bridge_(bridge), session_(session) {
   setObjectName(QStringLiteral("evaluatePage"));
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(24, 18, 24, 12);
-  auto* title = new QLabel(
-      tr("<h2>Evaluate</h2>How the tuned model does against the base model on the test split "
-         "it never trained on, and how much general knowledge it kept."),
-      this);
-  title->setWordWrap(true);
-  layout->addWidget(title);
+  auto* layout = pageLayout(
+      this, tr("Evaluate"),
+      tr("How the tuned model does against the base model on the test split it never trained "
+         "on, and how much general knowledge it kept."));
 
   // 1. Which run, which report of it; saving.
   auto* choose = new QHBoxLayout;

@@ -28,10 +28,10 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
+#include "core/model/adapter_config.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/project/project_session.h"
+#include "ui/widgets/page_header.h"
 
 namespace tbui {
 namespace {
@@ -49,16 +49,7 @@ QString py(const QString& text) {
 
 // adapter_config.json's base model, or "" when the folder has none.
 QString adapterBase(const QString& folder) {
-  QFile in(QDir(folder).filePath(QStringLiteral("adapter_config.json")));
-  if (!in.open(QIODevice::ReadOnly)) return {};
-  const QByteArray bytes = in.readAll();
-  const auto j =
-      nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
-  if (!j.is_object() || !j.contains("base_model_name_or_path") ||
-      !j["base_model_name_or_path"].is_string()) {
-    return {};
-  }
-  return QString::fromStdString(j["base_model_name_or_path"].get<std::string>());
+  return QString::fromStdString(tb::adapter_base_model(folder.toStdString()));
 }
 
 // How to load an exported folder with transformers (and PEFT for an adapter).
@@ -98,15 +89,11 @@ QString pythonSnippet(const QString& folder, const QString& fallbackBase) {
 ExportPage::ExportPage(EngineBridge* bridge, ProjectSession* session, QWidget* parent)
     : QWidget(parent), bridge_(bridge), session_(session) {
   setObjectName(QStringLiteral("exportPage"));
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(24, 18, 24, 12);
-  auto* title = new QLabel(
-      tr("<h2>Export</h2>Write a run's result as files other tools load: the small LoRA "
-         "adapter (for PEFT, on top of the base model) or a complete merged model folder "
-         "(for transformers and the tools that read Hugging Face folders)."),
-      this);
-  title->setWordWrap(true);
-  layout->addWidget(title);
+  auto* layout = pageLayout(
+      this, tr("Export"),
+      tr("Write a run's result as files other tools load: the small LoRA adapter (for PEFT, on "
+         "top of the base model) or a complete merged model folder (for transformers and the "
+         "tools that read Hugging Face folders)."));
   empty_ = new QLabel(tr("No run yet — train one on the Train step, then export it here."), this);
   empty_->setObjectName(QStringLiteral("exportEmpty"));
   layout->addWidget(empty_);

@@ -25,6 +25,7 @@
 #include "core/engine/device.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/project/project_session.h"
+#include "ui/widgets/page_header.h"
 
 namespace tbui {
 
@@ -48,14 +49,12 @@ ModelPage::ModelPage(EngineBridge* bridge, ProjectSession* session, QWidget* par
     : QWidget(parent), bridge_(bridge), session_(session) {
   setObjectName(QStringLiteral("modelPage"));
   setAcceptDrops(true);
-  auto* layout = new QVBoxLayout(this);
+  auto* layout = pageLayout(
+      this, tr("Model"),
+      tr("Pick the model to fine-tune. The demo model is small enough to train on this "
+         "computer's processor in minutes; a Hugging Face folder or a GGUF file works the same "
+         "way. Drop a folder or file here."));
   layout->setContentsMargins(24, 18, 24, 18);
-  auto* heading = new QLabel(tr("<h2>Model</h2>Pick the model to fine-tune. The demo model is small "
-                                "enough to train on this computer's processor in minutes; a Hugging Face "
-                                "folder or a GGUF file works the same way. Drop a folder or file here."),
-                             this);
-  heading->setWordWrap(true);
-  layout->addWidget(heading);
 
   // 1. The choice: demo, folder or GGUF, with a path and Browse.
   auto* choice = new QGroupBox(tr("Which model"), this);

@@ -18,6 +18,7 @@
 #include "ui/project/project_session.h"
 
 #include "ui/widgets/custom_plot.h"
+#include "ui/widgets/page_header.h"
 
 namespace tbui {
 namespace {
@@ -52,14 +53,10 @@ QString baseToTuned(double base, double tuned) {
 
 RunsPage::RunsPage(ProjectSession* session, QWidget* parent) : QWidget(parent), session_(session) {
   setObjectName(QStringLiteral("runsPage"));
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(24, 18, 24, 12);
-  auto* title = new QLabel(
-      tr("<h2>Runs</h2>Every training run of this project. Select several rows to lay their "
-         "loss curves over each other; double-click a run to open its evaluation."),
-      this);
-  title->setWordWrap(true);
-  layout->addWidget(title);
+  auto* layout = pageLayout(
+      this, tr("Runs"),
+      tr("Every training run of this project. Select several rows to lay their loss curves "
+         "over each other; double-click a run to open its evaluation."));
   auto* refreshRow = new QHBoxLayout;
   empty_ = new QLabel(tr("No run yet — start one on the Train step."), this);
   empty_->setObjectName(QStringLiteral("runsEmpty"));

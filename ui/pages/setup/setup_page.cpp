@@ -19,6 +19,7 @@
 #include "ui/pages/setup/sweep_panel.h"
 #include "ui/pages/setup/training_presets.h"
 #include "ui/project/project_session.h"
+#include "ui/widgets/page_header.h"
 
 namespace tbui {
 namespace {
@@ -44,15 +45,11 @@ SetupPage::SetupPage(EngineBridge* bridge, ProjectSession* session, QWidget* par
     : QWidget(parent), bridge_(bridge), session_(session), config_(session->project().training) {
   setObjectName(QStringLiteral("setupPage"));
   loading_ = true;  // building the widgets sets values: not the user's edits (showConfig ends it)
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(24, 18, 24, 12);
-  auto* title = new QLabel(
-      tr("<h2>Setup</h2>Choose how the model learns: which weights change, how fast "
-         "and for how long. Start from a preset; every setting explains itself when you "
-         "hover over it. The estimate on the right says whether the run fits this machine."),
-      this);
-  title->setWordWrap(true);
-  layout->addWidget(title);
+  auto* layout = pageLayout(
+      this, tr("Setup"),
+      tr("Choose how the model learns: which weights change, how fast and for how long. Start "
+         "from a preset; every setting explains itself when you hover over it. The estimate on "
+         "the right says whether the run fits this machine."));
 
   auto* presets = new QHBoxLayout;
   presets->addWidget(new QLabel(tr("Start from a preset:"), this));

@@ -20,6 +20,7 @@
 #include "core/engine/project_model.h"
 #include "core/model/model_inspect.h"
 #include "ui/project/project_session.h"
+#include "ui/widgets/page_header.h"
 
 namespace tbui {
 namespace {
@@ -48,15 +49,12 @@ QString tokenHtml(const tb::Tokenizer& t, tb::TokenId id, bool trained, bool odd
 TemplatePage::TemplatePage(ProjectSession* session, QWidget* parent)
     : QWidget(parent), session_(session), debounce_(new QTimer(this)) {
   setObjectName(QStringLiteral("templatePage"));
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(24, 18, 24, 12);
-  auto* title = new QLabel(tr("<h2>Template</h2>Say how each row becomes a conversation: what the model is told "
-                              "(system), what it is asked (prompt) and what it should answer (completion). Write "
-                              "<code>{{column}}</code> for a value and <code>{{#column}}…{{/column}}</code> for text "
-                              "that appears only when the column is not empty."),
-                           this);
-  title->setWordWrap(true);
-  layout->addWidget(title);
+  auto* layout = pageLayout(
+      this, tr("Template"),
+      tr("Say how each row becomes a conversation: what the model is told (system), what it is "
+         "asked (prompt) and what it should answer (completion). Write <code>{{column}}</code> "
+         "for a value and <code>{{#column}}…{{/column}}</code> for text that appears only when "
+         "the column is not empty."));
 
   auto* top = new QHBoxLayout;
   presets_ = new QComboBox(this);

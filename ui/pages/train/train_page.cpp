@@ -31,6 +31,8 @@
 #include "ui/pages/train/warning_banner.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/metric_chart.h"
+#include "ui/widgets/model_text.h"
+#include "ui/widgets/page_header.h"
 
 namespace tbui {
 namespace {
@@ -42,16 +44,6 @@ constexpr int kMaxAnswersPerPrompt = 500;  // the oldest go first
 // "12 s", "3 min 05 s", "1 h 02 min"; "—" when unknown.
 QString duration(double seconds) { return QString::fromStdString(tb::format_elapsed(seconds)); }
 
-// Model output can hold control characters (a barely trained model writes anything): they are
-// shown as a replacement mark so the text stays readable and the HTML valid.
-QString readable(const std::string& text) {
-  QString out = QString::fromStdString(text);
-  for (QChar& c : out) {
-    if (c.unicode() < 0x20 && c != QLatin1Char('\n') && c != QLatin1Char('\t')) c = QChar(0xFFFD);
-  }
-  return out;
-}
-
 QString paragraph(const QString& text) {
   return QStringLiteral("<p style='white-space:pre-wrap; margin:2px 0 10px 0'>%1</p>")
       .arg(text.toHtmlEscaped());
@@ -62,15 +54,11 @@ QString paragraph(const QString& text) {
 TrainPage::TrainPage(EngineBridge* bridge, ProjectSession* session, QWidget* parent)
     : QWidget(parent), bridge_(bridge), session_(session) {
   setObjectName(QStringLiteral("trainPage"));
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(24, 18, 24, 12);
-  auto* title = new QLabel(
-      tr("<h2>Train</h2>Trains the model with the settings of the Setup step and shows how it "
-         "goes. Watch the validation loss: when it rises while the training loss keeps falling, "
-         "the model is memorising its examples — stop and keep the best checkpoint."),
-      this);
-  title->setWordWrap(true);
-  layout->addWidget(title);
+  auto* layout = pageLayout(
+      this, tr("Train"),
+      tr("Trains the model with the settings of the Setup step and shows how it goes. Watch "
+         "the validation loss: when it rises while the training loss keeps falling, the model "
+         "is memorising its examples — stop and keep the best checkpoint."));
 
   // 1. Start, with an optional step limit, and the run controls.
   auto button = [this](const QString& text, const char* name, const QString& tip) {
@@ -386,15 +374,15 @@ void TrainPage::onSample(const tb::train::SampleGenerated& s) {
     PromptSamples p;
     p.stage = stage;
     p.index = s.index;
-    p.prompt = readable(s.prompt);
-    p.reference = readable(s.reference);
+    p.prompt = visibleModelText(QString::fromStdString(s.prompt));
+    p.reference = visibleModelText(QString::fromStdString(s.reference));
     samples_.push_back(p);
     it = samples_.end() - 1;
     QString label = tr("Prompt %1: %2").arg(s.index + 1).arg(p.prompt.simplified().left(80));
     if (!stage.isEmpty()) label = tr("Stage \"%1\" — %2").arg(stage, label);
     samplePrompt_->addItem(label);  // the first one added becomes the current one
   }
-  it->answers.push_back(Answer{s.step, readable(s.output)});
+  it->answers.push_back(Answer{s.step, visibleModelText(QString::fromStdString(s.output))});
   if (it->answers.size() > kMaxAnswersPerPrompt) it->answers.removeFirst();
   if (samplePrompt_->currentIndex() == static_cast<int>(it - samples_.begin())) renderSamples();
 }
