@@ -129,15 +129,13 @@ EstimatePanel::Measured EstimatePanel::measure(tb::Project project, std::string 
     m.model = tb::inspect_model(path, false).config;
     tokenizer = tb::load_model_tokenizer(path);
     format = tb::model_chat_format(path, *tokenizer);
-  } catch (const tb::Error& e) {
+  } catch (const std::exception& e) {  // tb::Error, or a JSON or file error of a broken model
     m.model.reset();
-    m.modelError = QString::fromStdString(e.what());
+    m.modelError = QString::fromUtf8(e.what());
     return m;
   }
   try {
     m.stages = tb::measure_stages(project, *tokenizer, format);
-  } catch (const tb::Error& e) {
-    m.dataError = QString::fromStdString(e.what());
   } catch (const std::exception& e) {
     m.dataError = QString::fromUtf8(e.what());
   }
