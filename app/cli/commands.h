@@ -20,5 +20,6 @@ void add_train_command(CLI::App& app, int& exit_code);
 void add_eval_command(CLI::App& app, int& exit_code);
 void add_sweep_command(CLI::App& app, int& exit_code);
 void add_self_test_command(CLI::App& app, int& exit_code);
+void add_settings_command(CLI::App& app, int& exit_code);
 
 }  // namespace tb::cli

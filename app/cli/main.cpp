@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   tb::cli::add_eval_command(app, exit_code);
   tb::cli::add_sweep_command(app, exit_code);
   tb::cli::add_self_test_command(app, exit_code);
+  tb::cli::add_settings_command(app, exit_code);
   // An unknown first word gets its own sentence (CLI11 would only say a subcommand is required).
   const auto subcommands = app.get_subcommands({});
   std::string known;

@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/io/json_file.h"
+#include "core/train/setting_fields.h"
 
 namespace fs = std::filesystem;
 
@@ -49,33 +50,21 @@ Project project_with_overrides(const fs::path& project_file, const ProjectOverri
     }
     p.training = train::train_config_from_json(sweep["best"], a.best_of + "/sweep.json");
   }
-  // Training flags override the project's settings; checked like a project file's.
-  nlohmann::json t = p.training;
-  if (a.method) t["method"] = *a.method;
-  if (a.precision) t["precision"] = *a.precision;
-  if (a.schedule) t["schedule"] = *a.schedule;
-  if (a.device) t["device"] = *a.device;
-  if (a.on_checkpoint_error) t["on_checkpoint_error"] = *a.on_checkpoint_error;
-  if (a.lr) t["learning_rate"] = *a.lr;
-  if (a.weight_decay) t["weight_decay"] = *a.weight_decay;
-  if (a.max_grad_norm) t["max_grad_norm"] = *a.max_grad_norm;
-  if (a.epochs) t["epochs"] = *a.epochs;
-  if (a.micro_batch) t["micro_batch"] = *a.micro_batch;
-  if (a.grad_accum) t["grad_accum"] = *a.grad_accum;
-  if (a.max_seq_len) t["max_seq_len"] = *a.max_seq_len;
-  if (a.rank) t["lora"]["rank"] = *a.rank;
-  if (a.lora_alpha) t["lora"]["alpha"] = *a.lora_alpha;
-  if (a.lora_dropout) t["lora"]["dropout"] = *a.lora_dropout;
-  if (a.top_blocks) t["freeze"]["top_blocks"] = *a.top_blocks;
-  if (a.eval_every) t["eval_every"] = *a.eval_every;
-  if (a.warmup) t["warmup_steps"] = *a.warmup;
-  if (a.patience) t["detectors"]["patience_evals"] = *a.patience;
-  if (a.eval_examples) t["eval_max_examples"] = *a.eval_examples;
-  if (a.seed) t["seed"] = *a.seed;
-  if (a.packing) t["packing"] = true;
-  if (a.train_on_all) t["train_on_all"] = true;
-  if (a.checkpointing) t["gradient_checkpointing"] = true;
-  p.training = train::train_config_from_json(t, "the command line");
+  // Training settings from the command line override the project's; checked like a project file's.
+  train::TrainConfig t = p.training;
+  for (const auto& assignment : a.settings) {
+    try {
+      train::set_setting_assignment(t, assignment);
+    } catch (const Error& e) {
+      throw Error(e.message(), {"the command line", 0, e.where().field});
+    }
+  }
+  try {
+    t.validate();
+  } catch (const Error& e) {
+    throw Error(e.message(), {"the command line", 0, e.where().field});
+  }
+  p.training = t;
   if (a.generation_examples) p.generation_examples = *a.generation_examples;
   if (a.generation_max_tokens) p.generation_max_tokens = *a.generation_max_tokens;
   return p;

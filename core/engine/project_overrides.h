@@ -20,12 +20,10 @@ struct ProjectOverrides {
   std::string shape, prompt_template, probe;
   std::vector<double> split;      // empty, or train, validation, test
   std::string best_of;            // a sweep folder: its best settings replace the project's
-  std::optional<std::string> method, precision, schedule, device, on_checkpoint_error;
-  std::optional<double> lr, weight_decay, max_grad_norm, lora_alpha, lora_dropout;
-  std::optional<std::int64_t> epochs, micro_batch, grad_accum, max_seq_len, rank, top_blocks, eval_every, warmup,
-      patience, eval_examples, generation_examples, generation_max_tokens;
-  std::optional<std::uint64_t> seed;
-  bool packing = false, train_on_all = false, checkpointing = false;
+  // Training settings as "key=value" (setting_fields.h), applied in this order over the
+  // project's (or the sweep's best): `--set key=value` and the flags that are its aliases.
+  std::vector<std::string> settings;
+  std::optional<std::int64_t> generation_examples, generation_max_tokens;
 };
 
 // `project_file` loaded (or, when empty, a new project in the current folder) with the

@@ -5,6 +5,7 @@
 // elsewhere show in the form without feedback; the sweep counts its trials and reads sweep.json.
 #include <QAbstractButton>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine/project.h"
+#include "core/train/setting_fields.h"
 #include "tests/common/test_paths.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/setup/estimate_panel.h"
@@ -141,7 +143,7 @@ class TestSetupPage : public QObject {
     Setup s;
     auto* lr = s.find<QLineEdit>("learningRate");
     lr->setText(QStringLiteral("1.5"));
-    QVERIFY2(s.page->errorText().contains(QStringLiteral("learning rate must be in (0, 1)")),
+    QVERIFY2(s.page->errorText().contains(QStringLiteral("Learning rate: must be above 0 and below 1 (it is 1.5)")),
              qPrintable(s.page->errorText()));
     QCOMPARE(lr->text(), QStringLiteral("1.5"));  // what was typed stays
     QCOMPARE(s.session.project().training.learning_rate, 2e-4);
@@ -167,7 +169,7 @@ class TestSetupPage : public QObject {
       s.page->findChild<QCheckBox*>(QStringLiteral("loraTarget_") + QLatin1String(t))
           ->setChecked(false);
     }
-    QVERIFY(s.page->errorText().contains(QStringLiteral("at least one module")));
+    QVERIFY2(s.page->errorText().contains(QStringLiteral("Targets: name at least one")), qPrintable(s.page->errorText()));
     QCOMPARE(s.session.project().training.lora.target_modules.size(),
              std::size_t{1});  // down_proj, the last valid
     tb::train::TrainConfig stored = s.session.project().training;
@@ -219,6 +221,33 @@ class TestSetupPage : public QObject {
     QCOMPARE(s.session.project().training.learning_rate, 1e-4);
     QCOMPARE(s.find<QLineEdit>("learningRate")->text(), QStringLiteral("0.0001"));
     QVERIFY2(s.page->noteText().contains(QStringLiteral("halved")), qPrintable(s.page->noteText()));
+  }
+
+  // The form is the settings table's: each field has one widget, with the table's help as its
+  // tooltip and, for whole numbers, the table's range; typing reaches the project through it.
+  void everySettingOfTheTableHasItsWidget() {
+    Setup s;
+    QStringList tips;
+    for (QWidget* w : s.page->findChildren<QWidget*>()) tips << w->toolTip();
+    for (const auto& f : tb::train::setting_fields()) {
+      if (QLatin1String(f.key) == QLatin1String("method")) continue;  // the three method buttons
+      const QString help = QString::fromUtf8(f.help);
+      QVERIFY2(!tips.filter(help).isEmpty(), f.key);
+    }
+    auto* rank = s.find<QSpinBox>("loraRank");
+    QCOMPARE(rank->minimum(), 1);
+    QCOMPARE(rank->maximum(), 4096);
+    QVERIFY(rank->toolTip().endsWith(QStringLiteral("(1 to 4096)")));
+    auto* spike = s.find<QLineEdit>("spikeFactor");
+    spike->setText(QStringLiteral("1"));
+    QVERIFY2(s.page->errorText().contains(QStringLiteral("Divergence: spike factor: must be above 1")),
+             qPrintable(s.page->errorText()));
+    spike->setText(QStringLiteral("4"));
+    QVERIFY(s.page->errorText().isEmpty());
+    QCOMPARE(s.session.project().training.detectors.spike_factor, 4.0);
+    auto* onError = s.find<QComboBox>("onCheckpointError");
+    onError->setCurrentIndex(onError->findData(QStringLiteral("continue")));
+    QCOMPARE(s.session.project().training.stop_on_checkpoint_error, false);
   }
 
   void changesFromElsewhereShowInTheForm() {

@@ -3,6 +3,7 @@
 
 #include <QFileInfo>
 
+#include "core/common/units.h"
 #include "core/engine/locations.h"
 
 namespace tbui {
@@ -13,9 +14,9 @@ DemoModelStatusLabel::DemoModelStatusLabel(QWidget* parent) : QLabel(parent) {
       QString::fromStdString(tb::Locations::from_environment().demo_model().string());
   const QFileInfo file(path);
   if (file.isFile()) {
-    setText(tr("Demo model ready: %1 (%2 MiB)")
-                .arg(file.fileName())
-                .arg(static_cast<double>(file.size()) / (1024.0 * 1024.0), 0, 'f', 1));
+    setText(tr("Demo model ready: %1 (%2)")
+                .arg(file.fileName(),
+                     QString::fromStdString(tb::format_bytes(static_cast<std::uint64_t>(file.size())))));
     setToolTip(path);
   } else {
     // The command is selectable so it can be copied into a terminal.

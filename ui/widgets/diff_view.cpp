@@ -1,6 +1,8 @@
 // Word diff and DiffView (see diff_view.h).
 #include "ui/widgets/diff_view.h"
 
+#include "ui/widgets/model_text.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -38,14 +40,8 @@ QVector<Word> splitWords(const QString& text) {
   return words;
 }
 
-// Control characters (a tiny model's raw bytes, say) become U+FFFD so the document stays sane.
-QString visibleText(const QString& word) {
-  QString out = word;
-  for (QChar& c : out) {
-    if (c.unicode() < 0x20 || c.unicode() == 0x7f) c = QChar(QChar::ReplacementCharacter);
-  }
-  return out.toHtmlEscaped();
-}
+// A word (never white space) as HTML, control characters shown as U+FFFD (model_text.h).
+QString visibleText(const QString& word) { return visibleModelText(word).toHtmlEscaped(); }
 
 // White space between words: each line break kept, any other run becomes one space.
 QString spaceHtml(const QString& space, bool first) {

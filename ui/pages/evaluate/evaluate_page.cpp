@@ -23,6 +23,7 @@
 #include "ui/pages/evaluate/report_document.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/page_header.h"
+#include "ui/widgets/palette.h"
 
 namespace tbui {
 namespace {
@@ -282,7 +283,7 @@ void EvaluatePage::showReportFile(const QString& file) {
 
 void EvaluatePage::showError(const QString& text) {
   errorShown_ = true;
-  error_->setStyleSheet(QStringLiteral("color: #c0392b;"));
+  error_->setStyleSheet(errorStyle());
   error_->setText(text);
   error_->setVisible(!text.isEmpty());
 }

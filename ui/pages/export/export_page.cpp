@@ -32,6 +32,7 @@
 #include "ui/bridge/engine_bridge.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/page_header.h"
+#include "ui/widgets/palette.h"
 
 namespace tbui {
 namespace {
@@ -418,7 +419,7 @@ void ExportPage::onJobState(quint64 job, const QString&, const QString& state,
 }
 
 void ExportPage::showMessage(const QString& text, bool error) {
-  message_->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
+  message_->setStyleSheet(error ? errorStyle() : QString());
   message_->setText(text);
   message_->setVisible(!text.isEmpty());
 }

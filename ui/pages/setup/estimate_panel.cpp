@@ -15,6 +15,7 @@
 #include "core/engine/run_data.h"
 #include "core/model/model_inspect.h"
 #include "core/train/run_estimate.h"
+#include "ui/widgets/palette.h"
 
 namespace tbui {
 namespace {
@@ -33,7 +34,6 @@ QString duration(double seconds) { return QString::fromStdString(tb::format_dura
 
 constexpr const char* kGreen = "color:#1b7f1b;font-weight:bold";
 constexpr const char* kAmber = "color:#b26b00;font-weight:bold";
-constexpr const char* kRed = "color:#b22222;font-weight:bold";
 constexpr const char* kGrey = "color:#666666";
 
 }  // namespace
@@ -222,7 +222,7 @@ void EstimatePanel::refresh() {
   } catch (const tb::Error& e) {
     estimate_.reset();
     total_->setText(tr("No estimate for these settings: %1").arg(QString::fromStdString(e.what())));
-    total_->setStyleSheet(QLatin1String(kRed));
+    total_->setStyleSheet(errorStyle(true));
     Q_EMIT estimateUpdated();
     return;
   }
@@ -285,7 +285,7 @@ void EstimatePanel::showEstimate(const tb::train::MemoryEstimate& e, const tb::t
           tr("Does not fit: needs about %1 % of %2 (at most 90 % is safe).").arg(pct, where.where) +
           (e.suggestions.empty() ? tr(" No single change found that fits: choose a smaller model.")
                                  : tr(" Any one of these changes fits:")));
-      verdict_->setStyleSheet(QLatin1String(kRed));
+      verdict_->setStyleSheet(errorStyle(true));
     } else if (e.tight) {
       verdict_->setText(
           tr("Tight: about %1 % of %2. Other programs using memory could make it fail; "

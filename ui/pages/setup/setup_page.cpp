@@ -10,26 +10,22 @@
 #include <QScrollArea>
 #include <QTabWidget>
 #include <QVBoxLayout>
-#include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
-#include "core/train/detectors.h"
+#include "core/train/setting_fields.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/setup/estimate_panel.h"
 #include "ui/pages/setup/sweep_panel.h"
 #include "ui/pages/setup/training_presets.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/page_header.h"
+#include "ui/widgets/palette.h"
 
 namespace tbui {
 namespace {
 
 using tb::train::TrainConfig;
 using tb::train::TrainMethod;
-
-bool sameSettings(const TrainConfig& a, const TrainConfig& b) {
-  return nlohmann::json(a) == nlohmann::json(b);
-}
 
 QScrollArea* scrolled(QWidget* content, QWidget* parent) {
   auto* area = new QScrollArea(parent);
@@ -42,7 +38,7 @@ QScrollArea* scrolled(QWidget* content, QWidget* parent) {
 }  // namespace
 
 SetupPage::SetupPage(EngineBridge* bridge, ProjectSession* session, QWidget* parent)
-    : QWidget(parent), bridge_(bridge), session_(session), config_(session->project().training) {
+    : QWidget(parent), bridge_(bridge), session_(session) {
   setObjectName(QStringLiteral("setupPage"));
   loading_ = true;  // building the widgets sets values: not the user's edits (showConfig ends it)
   auto* layout = pageLayout(
@@ -74,7 +70,7 @@ SetupPage::SetupPage(EngineBridge* bridge, ProjectSession* session, QWidget* par
   error_ = new QLabel(this);
   error_->setObjectName(QStringLiteral("setupError"));
   error_->setWordWrap(true);
-  error_->setStyleSheet(QStringLiteral("color:#b22222;font-weight:bold"));
+  error_->setStyleSheet(errorStyle(true));
   layout->addWidget(error_);
 
   auto* columns = new QHBoxLayout;
@@ -106,7 +102,7 @@ SetupPage::SetupPage(EngineBridge* bridge, ProjectSession* session, QWidget* par
   connect(session_, &ProjectSession::changed, this, [this] { onProjectChanged(false); });
   connect(bridge_, &EngineBridge::deviceProbed, this, &SetupPage::setDevice);
   if (bridge_->device()) setDevice(*bridge_->device());
-  showConfig(config_);
+  showConfig(session_->project().training);
   estimate_->setProject(session_->project());
 }
 
@@ -121,10 +117,14 @@ void SetupPage::showConfig(const TrainConfig& config) {
 
 QString SetupPage::problemWith(const TrainConfig& config) const {
   try {
-    config.validate();
-    tb::train::TrainingMonitor check(
-        config.detectors);  // its own ranges, checked when a run starts
+    config.validate();  // every field's range from the settings table, as a run checks it
   } catch (const tb::Error& e) {
+    // Named by the form's label ("Learning rate: must be above 0 and below 1 (it is 1.5)").
+    for (const auto& f : tb::train::setting_fields()) {
+      if (e.where().field == f.key) {
+        return tr("%1: %2").arg(QString::fromUtf8(f.label), QString::fromStdString(e.message()));
+      }
+    }
     return QString::fromStdString(e.what());
   }
   return {};
@@ -132,7 +132,7 @@ QString SetupPage::problemWith(const TrainConfig& config) const {
 
 void SetupPage::onEdited() {
   if (loading_) return;
-  TrainConfig candidate = config_;
+  TrainConfig candidate = session_->project().training;
   QString problem;
   for (const Binding& b : bindings_) {
     const QString why = b.read(candidate);
@@ -145,8 +145,7 @@ void SetupPage::onEdited() {
 }
 
 void SetupPage::store(const TrainConfig& config) {
-  config_ = config;
-  if (sameSettings(config, session_->project().training)) return;
+  if (tb::train::same_settings(config, session_->project().training)) return;
   storing_ = true;
   session_->update([config](tb::Project& p) { p.training = config; });
   storing_ = false;
@@ -166,9 +165,15 @@ void SetupPage::onProjectChanged(bool opened) {
   if (storing_) return;
   estimate_->setProject(session_->project());  // its data, model or stages may have changed
   const TrainConfig& stored = session_->project().training;
-  // Another page changed something else: keep what the user is typing here.
-  if (!opened && sameSettings(stored, config_)) return;
-  config_ = stored;
+  if (!opened) {
+    // Another page changed the project. Keep the form when it already shows the stored settings,
+    // or while the user is typing a value that is not valid yet.
+    TrainConfig shown = stored;
+    for (const Binding& b : bindings_) {
+      if (!b.read(shown).isEmpty()) return;
+    }
+    if (tb::train::same_settings(shown, stored)) return;
+  }
   showConfig(stored);
   error_->clear();
   if (opened) setNote({});
@@ -188,7 +193,7 @@ void SetupPage::setMethod(TrainMethod method) {
 bool SetupPage::applyPreset(const QString& name) {
   const TrainingPreset* preset = findTrainingPreset(name);
   if (preset == nullptr) return false;
-  TrainConfig c = config_;
+  TrainConfig c = session_->project().training;
   preset->apply(c);
   setConfig(c);
   presetInfo_->setText(preset->description);
@@ -197,7 +202,7 @@ bool SetupPage::applyPreset(const QString& name) {
 }
 
 void SetupPage::applyLowerLearningRate() {
-  TrainConfig c = config_;
+  TrainConfig c = session_->project().training;
   const double before = c.learning_rate;
   c.learning_rate = before / 2;
   setConfig(c);
@@ -245,6 +250,7 @@ void SetupPage::refreshEstimateNow() {
   estimate_->refreshNow();
 }
 
+tb::train::TrainConfig SetupPage::currentConfig() const { return session_->project().training; }
 QString SetupPage::estimateText() const { return estimate_->text(); }
 quint64 SetupPage::estimatedBytes() const { return estimate_->totalBytes(); }
 QString SetupPage::errorText() const { return error_->text(); }

@@ -1,6 +1,7 @@
 // The Setup step: how to train. The method (full, LoRA, freeze) with its trade-offs in plain
 // words, the Quick / Balanced / Thorough presets, every training setting with a tooltip, checked
-// by TrainConfig::validate() as it is typed (only valid settings reach the project, which saves
+// by TrainConfig::validate() as it is typed (the fields, labels, tooltips and ranges are the settings
+// table's, core/train/setting_fields.h) (only valid settings reach the project, which saves
 // itself), a live memory and time estimate with fixes that apply in one click, and a sweep.
 // It reads and writes ProjectSession's training settings; it never trains.
 #pragma once
@@ -44,8 +45,8 @@ class SetupPage : public QWidget {
   // The machine (EngineBridge::deviceProbed is connected already).
   void setDevice(const tb::DeviceInfo& info);
 
-  // The last valid settings: what the project holds.
-  tb::train::TrainConfig currentConfig() const { return config_; }
+  // The last valid settings: what the project holds (the form edits them in place).
+  tb::train::TrainConfig currentConfig() const;
   // Shows `config` and stores it in the project when valid (else shows why, in place).
   void setConfig(const tb::train::TrainConfig& config);
   void setMethod(tb::train::TrainMethod method);
@@ -79,18 +80,10 @@ class SetupPage : public QWidget {
   QWidget* buildBasics();
   QWidget* buildAdvanced();
   QGroupBox* buildMethod();
-  QLineEdit* addReal(QFormLayout* form, const QString& label, const QString& name,
-                     const QString& tip, std::function<double&(tb::train::TrainConfig&)> field);
-  template <typename Int>
-  QSpinBox* addInt(QFormLayout* form, const QString& label, const QString& name, const QString& tip,
-                   int min, int max, std::function<Int&(tb::train::TrainConfig&)> field);
-  QCheckBox* addBool(QFormLayout* form, const QString& label, const QString& name,
-                     const QString& tip, std::function<bool&(tb::train::TrainConfig&)> field);
-  // `items`: (value, what the user sees) pairs.
-  QComboBox* addChoice(QFormLayout* form, const QString& label, const QString& name,
-                       const QString& tip, const QList<QPair<QString, QString>>& items,
-                       std::function<QString(const tb::train::TrainConfig&)> get,
-                       std::function<void(tb::train::TrainConfig&, const QString&)> set);
+  // The widget of the settings table's field `key` (setting_fields.h), bound to it and added to
+  // `form`: a spin box, line edit, check box or choice by the field's kind.
+  QWidget* addField(QFormLayout* form, const char* key, const QString& name);
+  QSpinBox* addSpin(QFormLayout* form, const char* key, const QString& name);  // a whole-number field
 
   void showConfig(const tb::train::TrainConfig& config);
   // Why `config` cannot train (validate() and the detectors' own checks); empty when it can.
@@ -105,7 +98,6 @@ class SetupPage : public QWidget {
 
   EngineBridge* bridge_;
   ProjectSession* session_;
-  tb::train::TrainConfig config_;  // the last valid settings (the project's)
   std::vector<Binding> bindings_;
   bool loading_ = false;  // filling the widgets: edits are not the user's
   bool storing_ = false;  // our own session update: its changed() is not news

@@ -18,6 +18,7 @@
 #include "core/common/error.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/project/project_session.h"
+#include "ui/widgets/palette.h"
 
 namespace tbui {
 namespace {
@@ -101,7 +102,7 @@ SweepPanel::SweepPanel(EngineBridge* bridge, ProjectSession* session, QWidget* p
   layout->addLayout(buttons);
   error_ = new QLabel(this);
   error_->setObjectName(QStringLiteral("sweepError"));
-  error_->setStyleSheet(QStringLiteral("color:#b22222"));
+  error_->setStyleSheet(errorStyle());
   error_->setWordWrap(true);
   layout->addWidget(error_);
   log_ = new QPlainTextEdit(this);

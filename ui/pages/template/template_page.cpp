@@ -21,6 +21,7 @@
 #include "core/model/model_inspect.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/page_header.h"
+#include "ui/widgets/palette.h"
 
 namespace tbui {
 namespace {
@@ -88,7 +89,7 @@ TemplatePage::TemplatePage(ProjectSession* session, QWidget* parent)
   auto* status = new QHBoxLayout;
   error_ = new QLabel(this);
   error_->setObjectName(QStringLiteral("templateError"));
-  error_->setStyleSheet(QStringLiteral("color:#b22222"));
+  error_->setStyleSheet(errorStyle());
   error_->setWordWrap(true);
   counts_ = new QLabel(this);
   counts_->setObjectName(QStringLiteral("templateCounts"));
@@ -270,7 +271,7 @@ void TemplatePage::refresh() {
         }
       }
     } catch (const tb::Error& e) {
-      html += QStringLiteral("<span style='color:#b22222'>%1</span>").arg(QString::fromStdString(e.what()).toHtmlEscaped());
+      html += QStringLiteral("<span style='color:%1'>%2</span>").arg(QLatin1String(kErrorRed), QString::fromStdString(e.what()).toHtmlEscaped());
     }
     html += QStringLiteral("</p>");
   }
@@ -278,7 +279,7 @@ void TemplatePage::refresh() {
   preview_->setHtml(html);
   // 3. The counts, naming the model whose tokenizer made them (or why there are none).
   const QString model = QFileInfo(modelPath_).fileName();
-  counts_->setStyleSheet(tokenizerError_.isEmpty() ? QString() : QStringLiteral("color:#b22222"));
+  counts_->setStyleSheet(tokenizerError_.isEmpty() ? QString() : errorStyle());
   if (tokenizer_) {
     counts_->setText(tr("%1 tokens in the preview, %2 trained (green) · tokenizer of %3").arg(total).arg(trained).arg(model));
   } else if (!tokenizerError_.isEmpty()) {

@@ -33,6 +33,7 @@
 #include "ui/widgets/metric_chart.h"
 #include "ui/widgets/model_text.h"
 #include "ui/widgets/page_header.h"
+#include "ui/widgets/palette.h"
 
 namespace tbui {
 namespace {
@@ -112,8 +113,9 @@ TrainPage::TrainPage(EngineBridge* bridge, ProjectSession* session, QWidget* par
   error_ = label("trainError");
   error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   error_->setStyleSheet(
-      QStringLiteral("QLabel { color: #b22222; background: #fdecea; border: 1px "
-                     "solid #d9534f; border-radius: 4px; padding: 6px; }"));
+      QStringLiteral("QLabel { color: %1; background: %2; border: 1px solid %1; border-radius: 4px; "
+                     "padding: 6px; }")
+          .arg(QLatin1String(kErrorRed), QLatin1String(kErrorBackground)));
   status_ = label("trainStatus");
   for (QLabel* l : {error_, status_}) {
     QFont bold = l->font();

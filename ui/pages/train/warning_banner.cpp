@@ -1,5 +1,6 @@
 // WarningBanner (see warning_banner.h).
 #include "ui/pages/train/warning_banner.h"
+#include "ui/widgets/palette.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -22,7 +23,7 @@ Look look(tb::train::WarningKind kind) {
       return {"#e8f1fb", "#3a78c0"};
     case tb::train::WarningKind::Divergence:
     case tb::train::WarningKind::Checkpoint:
-      return {"#fdecea", "#c0392b"};
+      return {kErrorBackground, kErrorRed};
   }
   return {"#f2f2f2", "#888888"};
 }
