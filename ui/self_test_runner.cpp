@@ -38,19 +38,13 @@ void SelfTestRunner::start(int timeoutMs) {
     return;
   }
   // 2. The engine's checks on its worker thread; their lines come back as queued signals.
-  connect(bridge_, &EngineBridge::logLine, this, [this](quint64 job, const QString& text) {
-    if (job == job_) print(text);
-  });
-  connect(bridge_, &EngineBridge::jobStateChanged, this,
-          [this](quint64 job, const QString&, const QString& state, const QString& message) {
-            if (job != job_) return;
-            if (state == QLatin1String("finished")) finish(0, {});
-            else if (state != QLatin1String("running")) finish(1, message);
-          });
   QTimer::singleShot(timeoutMs, this, [this, timeoutMs] {
     finish(1, tr("no answer from the engine within %1 s").arg(timeoutMs / 1000));
   });
-  job_ = bridge_->runSelfTest();
+  JobHandle* job = bridge_->runSelfTest();
+  connect(job, &JobHandle::logLine, this, [](const QString& line) { print(line); });
+  connect(job, &JobHandle::ended, this,
+          [this](JobEnd how, const QString& message) { finish(how == JobEnd::Finished ? 0 : 1, message); });
 }
 
 void SelfTestRunner::finish(int code, const QString& why) {

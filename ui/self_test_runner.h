@@ -25,7 +25,6 @@ class SelfTestRunner : public QObject {
 
   EngineBridge* bridge_;
   MainWindow* window_;
-  quint64 job_ = 0;
   bool done_ = false;
 };
 

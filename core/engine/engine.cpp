@@ -124,14 +124,13 @@ JobId Engine::submit_model_inspect_job(std::string model) {
     const bool demo = model.empty() || model == "demo";
     const std::filesystem::path path =
         demo ? Locations::from_environment().existing_demo_model() : std::filesystem::path(model);
-    const ModelInfo info = inspect_model(path, /*hash_files=*/false);
-    nlohmann::json json = info;
+    ModelInspected done{ctx.id(), model, inspect_model(path, /*hash_files=*/false), {}, 0};
     // The device a run would use ("auto": CUDA when present) and its free memory now.
-    const std::string device = resolve_device("auto");
-    json["device"] = device;
-    const bool cuda = device.rfind("cuda", 0) == 0;
-    json["free_memory_bytes"] = memory_free_bytes(cuda, cuda && device.size() > 5 ? std::stoi(device.substr(5)) : 0);
-    ctx.emit(ModelInspected{ctx.id(), model, std::move(json), info.config});
+    done.device = resolve_device("auto");
+    const bool cuda = done.device.rfind("cuda", 0) == 0;
+    done.free_memory_bytes =
+        memory_free_bytes(cuda, cuda && done.device.size() > 5 ? std::stoi(done.device.substr(5)) : 0);
+    ctx.emit(std::move(done));
   });
 }
 
@@ -158,7 +157,8 @@ JobId Engine::submit_sweep_job(Project project, train::SweepSpace space, train::
         [&ctx](const train::SweepTrial& t, std::size_t done, std::size_t total) {
           ctx.log(train::describe_trial(t, done, total));
         });
-    ctx.emit(SweepFinished{ctx.id(), dir.string(), train::sweep_json(result)});
+    ctx.emit(SweepFinished{ctx.id(), dir.string(),
+                           train::sweep_summary_from_json(train::sweep_json(result), (dir / "sweep.json").string())});
   });
 }
 

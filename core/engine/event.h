@@ -16,7 +16,9 @@
 #include "core/engine/chat_request.h"
 #include "core/engine/device.h"
 #include "core/model/model_config.h"
+#include "core/model/model_inspect.h"
 #include "core/train/run_events.h"
+#include "core/train/sweep_summary.h"
 
 namespace tb {
 
@@ -82,20 +84,21 @@ struct ExportFinished {
   std::string message;
 };
 
-// A model inspected for the Model step: inspect_model()'s facts as JSON (model_inspect.h's
-// to_json) plus "device" (the device a run would use) and "free_memory_bytes" on it.
+// A model inspected for the Model step: inspect_model()'s facts, the device a run would use
+// and the memory free on it now.
 struct ModelInspected {
   JobId job = 0;
-  std::string model;     // what was asked for ("demo" or a path)
-  nlohmann::json info;
-  ModelConfig config;
+  std::string model;  // what was asked for ("demo" or a path)
+  ModelInfo info;
+  std::string device;  // "cpu", "cuda", "cuda:1"
+  std::int64_t free_memory_bytes = 0;
 };
 
-// A sweep's end: its folder and sweep.json's content (the leaderboard, the best settings).
+// A sweep's end: its folder and its leaderboard and best settings (as sweep.json holds them).
 struct SweepFinished {
   JobId job = 0;
   std::string folder;
-  nlohmann::json result;
+  train::SweepSummary summary;
 };
 
 // A piece of a chat answer as it streams (whole UTF-8 characters).

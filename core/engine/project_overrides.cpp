@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/io/json_file.h"
 #include "core/train/setting_fields.h"
+#include "core/train/sweep_summary.h"
 
 namespace fs = std::filesystem;
 
@@ -44,11 +45,10 @@ Project project_with_overrides(const fs::path& project_file, const ProjectOverri
   if (!a.probe.empty()) p.probe = a.probe == "default" || a.probe == "none" ? a.probe : from_here(a.probe);
   // A sweep's winner replaces the project's settings; flags still override it.
   if (!a.best_of.empty()) {
-    const auto sweep = read_json_file(fs::path(a.best_of) / "sweep.json", "a sweep folder's sweep.json");
-    if (!sweep.contains("best") || sweep["best"].is_null()) {
-      throw Error("this sweep has no winner (no trial reached an evaluation)", {a.best_of + "/sweep.json", 0, "best"});
-    }
-    p.training = train::train_config_from_json(sweep["best"], a.best_of + "/sweep.json");
+    const std::string file = (fs::path(a.best_of) / "sweep.json").string();
+    const auto sweep = train::sweep_summary_from_json(read_json_file(file, "a sweep folder's sweep.json"), file);
+    if (!sweep.best) throw Error("this sweep has no winner (no trial reached an evaluation)", {file, 0, "best"});
+    p.training = *sweep.best;
   }
   // Training settings from the command line override the project's; checked like a project file's.
   train::TrainConfig t = p.training;

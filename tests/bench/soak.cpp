@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -93,41 +94,46 @@ int main(int argc, char** argv) {
   QString lastRun;
   int exitCode = 0;
 
-  auto train = [&] {
+  // A failed job ends the soak.
+  auto watchFailure = [&](tbui::JobHandle* job, const QString& name) {
+    QObject::connect(job, &tbui::JobHandle::ended, &app, [&, name](tbui::JobEnd how, const QString& message) {
+      if (how != tbui::JobEnd::Failed) return;
+      std::fprintf(stderr, "soak: %s failed: %s\n", qPrintable(name), qPrintable(message));
+      exitCode = 2;
+      app.exit(2);
+    });
+  };
+  std::function<void()> train;
+  auto chat = [&](const QString& runDir) {
+    ++runs;
+    // 2. Keep only the newest run on disk; chat with it, base and tuned at once.
+    if (!lastRun.isEmpty()) fs::remove_all(lastRun.toStdString());
+    lastRun = runDir;
+    tb::ChatRequest request;
+    request.model = project.model;
+    request.run_dir = runDir.toStdString();
+    request.messages = {{"user", "Why is the sky blue? Answer in two sentences."}};
+    request.sampling.max_new_tokens = 48;
+    sides = 0;
+    tbui::JobHandle* job = bridge.startChat(request);
+    watchFailure(job, QStringLiteral("chat"));
+    QObject::connect(job, &tbui::JobHandle::chatFinished, &app, [&](int, const QString&, const QString&, double) {
+      if (++sides < 2) return;
+      ++chats;
+      after_chat.push_back(rss_mib());
+      train();
+    });
+  };
+  train = [&] {
     if (minutes() >= o.minutes) {
       app.exit(exitCode);
       return;
     }
-    bridge.startTraining(project, options);
+    tbui::JobHandle* job = bridge.startTraining(project, options);
+    watchFailure(job, QStringLiteral("training"));
+    QObject::connect(job, &tbui::JobHandle::trainFinished, &app,
+                     [&](const QString& runDir, const QString&, const QString&) { chat(runDir); });
   };
-  QObject::connect(&bridge, &tbui::EngineBridge::jobStateChanged, &app,
-                   [&](quint64, const QString& name, const QString& state, const QString& message) {
-                     if (state != QLatin1String("failed")) return;
-                     std::fprintf(stderr, "soak: %s failed: %s\n", qPrintable(name), qPrintable(message));
-                     exitCode = 2;
-                     app.exit(2);
-                   });
-  QObject::connect(&bridge, &tbui::EngineBridge::trainFinished, &app,
-                   [&](quint64, const QString& runDir, const QString&, const QString&) {
-                     ++runs;
-                     // 2. Keep only the newest run on disk; chat with it, base and tuned at once.
-                     if (!lastRun.isEmpty()) fs::remove_all(lastRun.toStdString());
-                     lastRun = runDir;
-                     tb::ChatRequest request;
-                     request.model = project.model;
-                     request.run_dir = runDir.toStdString();
-                     request.messages = {{"user", "Why is the sky blue? Answer in two sentences."}};
-                     request.sampling.max_new_tokens = 48;
-                     sides = 0;
-                     bridge.startChat(request);
-                   });
-  QObject::connect(&bridge, &tbui::EngineBridge::chatFinished, &app,
-                   [&](quint64, int, const QString&, const QString&, double) {
-                     if (++sides < 2) return;
-                     ++chats;
-                     after_chat.push_back(rss_mib());
-                     train();
-                   });
   // 3. A sample a minute (and one at the start).
   auto sample = [&] {
     samples.push_back(rss_mib());

@@ -2,11 +2,13 @@
 // the winner's settings kept at the run's own length, a diverging trial ranked last.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
 #include "core/common/error.h"
 #include "core/train/sweep.h"
+#include "core/train/sweep_summary.h"
 #include "tests/core/train_fixtures.h"
 #include "tests/common/test_paths.h"
 
@@ -63,6 +65,23 @@ TEST(Sweep, TrialsRankedByValidationLoss) {
   EXPECT_DOUBLE_EQ(json["best"]["learning_rate"].get<double>(), 5e-3);
   EXPECT_EQ(json["leaderboard"].size(), 3u);
   EXPECT_TRUE(fs::exists(dir / "trial-1" / "report.json"));
+  // The one reader of sweep.json gives back what the sweep wrote.
+  const auto summary = tb::train::sweep_summary_from_json(json, "sweep.json");
+  ASSERT_EQ(summary.leaderboard.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& t = result.leaderboard[i];
+    const auto& r = summary.leaderboard[i];
+    EXPECT_EQ(r.trial, t.index);
+    EXPECT_DOUBLE_EQ(r.learning_rate, t.point.learning_rate);
+    EXPECT_EQ(r.rank, t.point.rank);
+    EXPECT_EQ(r.best_step, t.best_step);
+    EXPECT_EQ(std::isfinite(r.best_val_loss), std::isfinite(t.best_val_loss));
+    if (std::isfinite(t.best_val_loss)) {
+      EXPECT_DOUBLE_EQ(r.best_val_loss, t.best_val_loss);
+    }
+  }
+  ASSERT_TRUE(summary.best.has_value());
+  EXPECT_EQ(tb::train::config_hash(*summary.best), tb::train::config_hash(*result.best_config));
 }
 
 }  // namespace

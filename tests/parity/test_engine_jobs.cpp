@@ -69,11 +69,11 @@ TEST(EngineJobs, InspectReportsTheModelAndTheDevice) {
   ASSERT_EQ(rec.wait_end(job).state, tb::JobState::Finished);
   const auto inspected = rec.of<tb::ModelInspected>(job);
   ASSERT_EQ(inspected.size(), 1u);
-  EXPECT_EQ(inspected[0].config.hidden_size, 64);
-  EXPECT_EQ(inspected[0].info.at("architecture"), "llama");
-  EXPECT_GT(inspected[0].info.at("parameter_count").get<std::int64_t>(), 0);
-  EXPECT_TRUE(inspected[0].info.contains("device"));
-  EXPECT_GT(inspected[0].info.at("free_memory_bytes").get<std::int64_t>(), 0);
+  EXPECT_EQ(inspected[0].info.config.hidden_size, 64);
+  EXPECT_EQ(inspected[0].info.config.architecture, "llama");
+  EXPECT_GT(inspected[0].info.parameter_count, 0);
+  EXPECT_FALSE(inspected[0].device.empty());
+  EXPECT_GT(inspected[0].free_memory_bytes, 0);
   // A folder that is not there fails the job with its name.
   const auto bad = engine.submit_model_inspect_job("/no/such/model");
   const auto end = rec.wait_end(bad);
@@ -143,7 +143,7 @@ TEST(EngineJobs, SweepRanksItsTrials) {
   ASSERT_EQ(rec.wait_end(job).state, tb::JobState::Finished);
   const auto done = rec.of<tb::SweepFinished>(job);
   ASSERT_EQ(done.size(), 1u);
-  EXPECT_EQ(done[0].result.at("leaderboard").size(), 2u);
+  EXPECT_EQ(done[0].summary.leaderboard.size(), 2u);
   EXPECT_TRUE(fs::exists(fs::path(done[0].folder) / "sweep.json"));
   EXPECT_EQ(rec.of<tb::LogLine>(job).empty(), false);
 }

@@ -65,14 +65,13 @@ bool makeProject(tbui::ProjectSession& session, const QTemporaryDir& dir, QStrin
 }
 
 // One turn of job `job`: both sides stream in two pieces and finish.
-void answerTurn(tbui::EngineBridge& bridge, quint64 job, const QString& base,
-                const QString& tuned) {
-  Q_EMIT bridge.chatToken(job, 0, base.left(3));
-  Q_EMIT bridge.chatToken(job, 1, tuned.left(3));
-  Q_EMIT bridge.chatToken(job, 0, base.mid(3));
-  Q_EMIT bridge.chatToken(job, 1, tuned.mid(3));
-  Q_EMIT bridge.chatFinished(job, 0, base, QStringLiteral("eos"), 12.5);
-  Q_EMIT bridge.chatFinished(job, 1, tuned, QStringLiteral("max_new_tokens"), 8.0);
+void answerTurn(tbui::JobHandle& job, const QString& base, const QString& tuned) {
+  Q_EMIT job.chatToken(0, base.left(3));
+  Q_EMIT job.chatToken(1, tuned.left(3));
+  Q_EMIT job.chatToken(0, base.mid(3));
+  Q_EMIT job.chatToken(1, tuned.mid(3));
+  Q_EMIT job.chatFinished(0, base, QStringLiteral("eos"), 12.5);
+  Q_EMIT job.chatFinished(1, tuned, QStringLiteral("max_new_tokens"), 8.0);
 }
 
 QString paneText(const tbui::ComparePage& page, const char* name) {
@@ -187,13 +186,14 @@ class TestComparePage : public QObject {
     QCOMPARE(page.chat()->leftTitle(), QStringLiteral("Base model"));
     QCOMPARE(page.chat()->rightTitle(), QStringLiteral("Tuned (run-1)"));
 
-    page.chat()->watchJob(7, QStringLiteral("Why is the sky blue?"));
+    tbui::JobHandle job7(7), job8(8);  // job 8 is not this panel's
+    page.chat()->watchJob(&job7, QStringLiteral("Why is the sky blue?"));
     QVERIFY(page.chat()->busy());
     QVERIFY(!page.findChild<QPushButton*>(QStringLiteral("send"))->isEnabled());
     QVERIFY(page.findChild<QPushButton*>(QStringLiteral("stop"))->isEnabled());
-    Q_EMIT bridge.chatToken(8, 0, QStringLiteral("OTHER JOB"));
-    Q_EMIT bridge.chatToken(8, 1, QStringLiteral("OTHER JOB"));
-    answerTurn(bridge, 7, QStringLiteral("Rayleigh scattering."),
+    Q_EMIT job8.chatToken(0, QStringLiteral("OTHER JOB"));
+    Q_EMIT job8.chatToken(1, QStringLiteral("OTHER JOB"));
+    answerTurn(job7, QStringLiteral("Rayleigh scattering."),
                QStringLiteral("Blue light scatters."));
     QVERIFY(!page.chat()->busy());
     QVERIFY(page.findChild<QPushButton*>(QStringLiteral("send"))->isEnabled());
@@ -208,10 +208,10 @@ class TestComparePage : public QObject {
     QCOMPARE(page.chat()->statusText(1), QStringLiteral("8.0 tok/s · stopped at the token limit"));
 
     // The next turn goes below the first; a failed job says why in place.
-    page.chat()->watchJob(9, QStringLiteral("And at sunset?"));
-    Q_EMIT bridge.chatToken(9, 0, QStringLiteral("Red"));
-    Q_EMIT bridge.jobStateChanged(9, QStringLiteral("chat"), QStringLiteral("failed"),
-                                  QStringLiteral("the run has no weights"));
+    tbui::JobHandle job9(9);
+    page.chat()->watchJob(&job9, QStringLiteral("And at sunset?"));
+    Q_EMIT job9.chatToken(0, QStringLiteral("Red"));
+    Q_EMIT job9.ended(tbui::JobEnd::Failed, QStringLiteral("the run has no weights"));
     QVERIFY(!page.chat()->busy());
     QVERIFY2(page.chat()->errorText().contains(QStringLiteral("the run has no weights")),
              qPrintable(page.chat()->errorText()));
@@ -235,10 +235,11 @@ class TestComparePage : public QObject {
     QVERIFY(right && right->placeholderText().contains(QStringLiteral("Train a run to compare")));
     page.chat()->setBlind(true);
     QVERIFY(!page.chat()->blind());  // nothing to compare blind
-    page.chat()->watchJob(3, QStringLiteral("Hello?"));
-    Q_EMIT bridge.chatToken(3, 1, QStringLiteral("TUNED"));
-    Q_EMIT bridge.chatToken(3, 0, QStringLiteral("Hi."));
-    Q_EMIT bridge.chatFinished(3, 0, QStringLiteral("Hi."), QStringLiteral("eos"), 30);
+    tbui::JobHandle job3(3);
+    page.chat()->watchJob(&job3, QStringLiteral("Hello?"));
+    Q_EMIT job3.chatToken(1, QStringLiteral("TUNED"));
+    Q_EMIT job3.chatToken(0, QStringLiteral("Hi."));
+    Q_EMIT job3.chatFinished(0, QStringLiteral("Hi."), QStringLiteral("eos"), 30);
     QVERIFY(!page.chat()->busy());  // one side was all there was to wait for
     QVERIFY(page.chat()->baseText().contains(QStringLiteral("Hi.")));
     QVERIFY(right->toPlainText().isEmpty());
@@ -257,10 +258,10 @@ class TestComparePage : public QObject {
     QVERIFY2(page.chat()->tallyText().contains(QStringLiteral("No votes")), qPrintable(page.chat()->tallyText()));
     int base = 0, tuned = 0, leftWasBase = 0;
     for (int i = 0; i < 12; ++i) {
-      const quint64 job = 100 + i;
+      tbui::JobHandle job(100 + i);
       const QString prompt = QStringLiteral("Question %1").arg(i);
-      page.chat()->watchJob(job, prompt);
-      answerTurn(bridge, job, QStringLiteral("BASE-%1").arg(i), QStringLiteral("TUNED-%1").arg(i));
+      page.chat()->watchJob(&job, prompt);
+      answerTurn(job, QStringLiteral("BASE-%1").arg(i), QStringLiteral("TUNED-%1").arg(i));
       QCOMPARE(page.chat()->leftTitle(), QStringLiteral("Answer A"));
       QCOMPARE(page.chat()->rightTitle(), QStringLiteral("Answer B"));
       QVERIFY(page.chat()->revealText().isEmpty());
@@ -302,8 +303,9 @@ class TestComparePage : public QObject {
              QStringLiteral("Votes for this run: tuned better %1 · base better %2 · tie 0")
                  .arg(tuned)
                  .arg(base));
-    page.chat()->watchJob(200, QStringLiteral("Last"));
-    answerTurn(bridge, 200, QStringLiteral("B"), QStringLiteral("T"));
+    tbui::JobHandle job200(200);
+    page.chat()->watchJob(&job200, QStringLiteral("Last"));
+    answerTurn(job200, QStringLiteral("B"), QStringLiteral("T"));
     page.chat()->vote(QStringLiteral("tie"));
     QVERIFY(page.chat()->tallyText().endsWith(QStringLiteral("tie 1")));
   }
@@ -318,8 +320,9 @@ class TestComparePage : public QObject {
     std::vector<tb::data::Example> sent;
     connect(&page, &tbui::ComparePage::exampleCorrected, this,
             [&sent](const tb::data::Example& e) { sent.push_back(e); });
-    page.chat()->watchJob(20, QStringLiteral("Capital of France?"));
-    answerTurn(bridge, 20, QStringLiteral("Paris, I think."), QStringLiteral("Lyon."));
+    tbui::JobHandle job20(20);
+    page.chat()->watchJob(&job20, QStringLiteral("Capital of France?"));
+    answerTurn(job20, QStringLiteral("Paris, I think."), QStringLiteral("Lyon."));
     page.chat()->startCorrection();
     QPlainTextEdit* editor = page.chat()->correctionEditor();
     QVERIFY(editor->isVisibleTo(&page));

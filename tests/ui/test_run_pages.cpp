@@ -329,19 +329,19 @@ class TestRunPages : public QObject {
     QVERIFY(pdfBytes.contains("/Subtype /Image"));  // the chart is embedded
 
     // A new evaluation's figures replace the shown ones; other jobs' events are not this page's.
-    page.watchJob(777);
-    Q_EMIT bridge.logLine(
-        777, QStringLiteral("evaluating base and tuned on the test split (8 examples)"));
-    Q_EMIT bridge.logLine(778, QStringLiteral("someone else's line"));
+    tbui::JobHandle job777(777), job778(778);  // job 778 is not this page's
+    page.watchJob(&job777);
+    Q_EMIT job777.logLine(QStringLiteral("evaluating base and tuned on the test split (8 examples)"));
+    Q_EMIT job778.logLine(QStringLiteral("someone else's line"));
     QVERIFY(page.logText().contains(QStringLiteral("test split (8 examples)")));
     QVERIFY(!page.logText().contains(QStringLiteral("someone else")));
     auto report = Json::parse(readAll(lora_ + QStringLiteral("/report.json")).toStdString());
     report["generation"]["tuned"]["rouge_l"] = 0.6;
     report.erase("curves");  // the job's report has no curve list
-    Q_EMIT bridge.evalFinished(778, lora_ + QStringLiteral("/eval.md"),
+    Q_EMIT job778.evalFinished(lora_ + QStringLiteral("/eval.md"),
                                QString::fromStdString(report.dump()));
     QCOMPARE(page.metricText(QStringLiteral("ROUGE-L"), 1), QStringLiteral("0.412"));
-    Q_EMIT bridge.evalFinished(777, lora_ + QStringLiteral("/eval.md"),
+    Q_EMIT job777.evalFinished(lora_ + QStringLiteral("/eval.md"),
                                QString::fromStdString(report.dump()));
     QCOMPARE(page.metricText(QStringLiteral("ROUGE-L"), 1), QStringLiteral("0.600"));
     QVERIFY(!page.busy());
@@ -385,11 +385,11 @@ class TestRunPages : public QObject {
               "{\"peft_type\": \"LORA\", \"base_model_name_or_path\": \"/models/tiny\"}\n");
     writeText(folder + QStringLiteral("/adapter_model.safetensors"), QByteArray(1000, 'x'));
     QSignalSpy exported(&page, &tbui::ExportPage::exported);
-    page.watchJob(900);
-    Q_EMIT bridge.exportFinished(901, tmp_.path(), QStringLiteral("not ours"));
+    tbui::JobHandle job900(900), job901(901);  // job 901 is not this page's
+    page.watchJob(&job900);
+    Q_EMIT job901.exportFinished(tmp_.path(), QStringLiteral("not ours"));
     QCOMPARE(page.fileListCount(), 0);
-    Q_EMIT bridge.exportFinished(
-        900, folder, QStringLiteral("wrote the LoRA adapter (PEFT layout) to ") + folder);
+    Q_EMIT job900.exportFinished(folder, QStringLiteral("wrote the LoRA adapter (PEFT layout) to ") + folder);
     QCOMPARE(page.fileListCount(), 2);
     QCOMPARE(page.lastExportFolder(), folder);
     QCOMPARE(exported.count(), 1);
@@ -401,9 +401,9 @@ class TestRunPages : public QObject {
         QStringLiteral("AutoModelForCausalLM.from_pretrained(\"/models/tiny\")")));
 
     // A failed job says why, in place.
-    page.watchJob(902);
-    Q_EMIT bridge.jobStateChanged(902, QStringLiteral("export"), QStringLiteral("failed"),
-                                  QStringLiteral("disk full"));
+    tbui::JobHandle job902(902);
+    page.watchJob(&job902);
+    Q_EMIT job902.ended(tbui::JobEnd::Failed, QStringLiteral("disk full"));
     QVERIFY2(page.messageText().contains(QStringLiteral("disk full")),
              qPrintable(page.messageText()));
     QVERIFY(!page.busy());

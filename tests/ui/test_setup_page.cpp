@@ -20,6 +20,7 @@
 
 #include "core/engine/project.h"
 #include "core/train/setting_fields.h"
+#include "core/train/sweep_summary.h"
 #include "tests/common/test_paths.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/pages/setup/estimate_panel.h"
@@ -303,7 +304,7 @@ class TestSetupPage : public QObject {
                                    {"leaderboard", {trial, failed}},
                                    {"best", best}};
     sweep->showResult(s.dir.filePath(QStringLiteral("sweep-1")),
-                      QString::fromStdString(result.dump()));
+                      tb::train::sweep_summary_from_json(result, "sweep.json"));
     QCOMPARE(sweep->leaderboard()->rowCount(), 2);
     QCOMPARE(sweep->leaderboard()->item(0, 2)->text(), QStringLiteral("0.0005"));
     QCOMPARE(sweep->leaderboard()->item(1, 6)->text(), QStringLiteral("–"));

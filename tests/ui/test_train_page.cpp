@@ -89,11 +89,12 @@ class TestTrainPage : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&page));
     QVERIFY(!page.running());
     QVERIFY(page.statusText().startsWith(QStringLiteral("No run yet")));
-    page.watchJob(7);
+    tbui::JobHandle job7(7);
+    page.watchJob(&job7);
     QVERIFY(page.running());
     QVERIFY(page.pauseButton()->isEnabled() && page.stopKeepBestButton()->isEnabled());
     QVERIFY(!page.startButton()->isEnabled());
-    for (qint64 n = 1; n <= 20; ++n) Q_EMIT bridge.trainEvent(7, tt::RunEvent{step(n)});
+    for (qint64 n = 1; n <= 20; ++n) Q_EMIT job7.trainEvent(tt::RunEvent{step(n)});
     QCOMPARE(page.lossChart()->pointCount(kTrain), 20);
     QCOMPARE(page.lossChart()->pointCount(kSmoothed), 20);
     QCOMPARE(page.learningRateChart()->totalPointCount(), 20);
@@ -119,8 +120,8 @@ class TestTrainPage : public QObject {
         ->setCurrentWidget(page.memoryChart());
     QCOMPARE(page.memoryChart()->displayedPointCount(QStringLiteral("Memory in use")), 20);
     // The bridge's log lines and run notes of this job go to the log.
-    Q_EMIT bridge.logLine(7, QStringLiteral("reading data/qa.jsonl: 320 examples"));
-    Q_EMIT bridge.trainEvent(7, tt::RunEvent{tt::RunNote{"paused at step 20"}});
+    Q_EMIT job7.logLine(QStringLiteral("reading data/qa.jsonl: 320 examples"));
+    Q_EMIT job7.trainEvent(tt::RunEvent{tt::RunNote{"paused at step 20"}});
     QVERIFY(page.logText().contains(QStringLiteral("reading data/qa.jsonl: 320 examples")));
     QVERIFY(page.logText().contains(QStringLiteral("paused at step 20")));
   }
@@ -129,16 +130,17 @@ class TestTrainPage : public QObject {
     tbui::EngineBridge bridge;
     tbui::ProjectSession session;
     tbui::TrainPage page(&bridge, &session);
-    page.watchJob(3);
-    Q_EMIT bridge.trainEvent(3, tt::RunEvent{eval(10, 2.0, true)});
+    tbui::JobHandle job3(3);
+    page.watchJob(&job3);
+    Q_EMIT job3.trainEvent(tt::RunEvent{eval(10, 2.0, true)});
     QCOMPARE(page.lossChart()->pointCount(kValidation), 1);
     QVERIFY(page.lossChart()->hasMarker());
     QCOMPARE(page.lossChart()->markerX(), 10.0);
-    Q_EMIT bridge.trainEvent(3, tt::RunEvent{eval(20, 1.8, true)});
+    Q_EMIT job3.trainEvent(tt::RunEvent{eval(20, 1.8, true)});
     QCOMPARE(page.lossChart()->markerX(), 20.0);
     QVERIFY2(page.lossChart()->markerLabel().contains(QStringLiteral("1.800")),
              qPrintable(page.lossChart()->markerLabel()));
-    Q_EMIT bridge.trainEvent(3, tt::RunEvent{eval(30, 1.9, false)});
+    Q_EMIT job3.trainEvent(tt::RunEvent{eval(30, 1.9, false)});
     QCOMPARE(page.lossChart()->pointCount(kValidation), 3);
     QCOMPARE(page.lossChart()->markerX(), 20.0);  // not a new best: the marker stays
     QCOMPARE(page.bestStep(), qint64(20));
@@ -147,13 +149,12 @@ class TestTrainPage : public QObject {
     QVERIFY(!page.perTaskShown());
     auto twoTasks = eval(40, 1.7, true);
     twoTasks.per_task = {{"qa", 1.6}, {"summaries", 1.9}};
-    Q_EMIT bridge.trainEvent(3, tt::RunEvent{twoTasks});
+    Q_EMIT job3.trainEvent(tt::RunEvent{twoTasks});
     QVERIFY(page.perTaskShown());
     QCOMPARE(page.perTaskChart()->pointCount(QStringLiteral("qa")), 1);
     QCOMPARE(page.perTaskChart()->pointCount(QStringLiteral("summaries")), 1);
     // A best checkpoint saved later also marks its step.
-    Q_EMIT bridge.trainEvent(
-        3, tt::RunEvent{tt::CheckpointSaved{"", 50, "/tmp/run/checkpoints/step-50", true}});
+    Q_EMIT job3.trainEvent(tt::RunEvent{tt::CheckpointSaved{"", 50, "/tmp/run/checkpoints/step-50", true}});
     QCOMPARE(page.lossChart()->markerX(), 50.0);
     QVERIFY(
         page.logText().contains(QStringLiteral("Checkpoint saved at step 50 (the best so far)")));
@@ -163,8 +164,9 @@ class TestTrainPage : public QObject {
     tbui::EngineBridge bridge;
     tbui::ProjectSession session;
     tbui::TrainPage page(&bridge, &session);
-    page.watchJob(4);
-    Q_EMIT bridge.trainEvent(4, tt::RunEvent{warning(tt::WarningKind::Overfitting, 30)});
+    tbui::JobHandle job4(4);
+    page.watchJob(&job4);
+    Q_EMIT job4.trainEvent(tt::RunEvent{warning(tt::WarningKind::Overfitting, 30)});
     QCOMPARE(page.banners().size(), 1);
     tbui::WarningBanner* overfit = page.banners().front();
     QCOMPARE(overfit->title(), QStringLiteral("Overfitting"));
@@ -179,8 +181,8 @@ class TestTrainPage : public QObject {
     // Banners stack; divergence offers a lower learning rate, underfitting the Setup step.
     QSignalSpy lower(&page, &tbui::TrainPage::lowerLearningRateRequested);
     QSignalSpy setup(&page, &tbui::TrainPage::openSetupRequested);
-    Q_EMIT bridge.trainEvent(4, tt::RunEvent{warning(tt::WarningKind::Divergence, 35)});
-    Q_EMIT bridge.trainEvent(4, tt::RunEvent{warning(tt::WarningKind::Underfitting, 36)});
+    Q_EMIT job4.trainEvent(tt::RunEvent{warning(tt::WarningKind::Divergence, 35)});
+    Q_EMIT job4.trainEvent(tt::RunEvent{warning(tt::WarningKind::Underfitting, 36)});
     QCOMPARE(page.banners().size(), 3);
     QPushButton* lowerButton = button(page.banners().at(1), "lowerLearningRateButton");
     QVERIFY(lowerButton != nullptr);
@@ -195,8 +197,7 @@ class TestTrainPage : public QObject {
     QTest::mouseClick(button(page.banners().at(1), "dismissButton"), Qt::LeftButton);
     QCOMPARE(page.banners().size(), 2);
     QCOMPARE(page.banners().front()->kind(), tt::WarningKind::Overfitting);
-    Q_EMIT bridge.jobStateChanged(4, QStringLiteral("train demo"), QStringLiteral("finished"),
-                                  QString());
+    Q_EMIT job4.ended(tbui::JobEnd::Finished, QString());
     QVERIFY(!page.running());
     QVERIFY(!keepBest->isEnabled());
   }
@@ -205,17 +206,17 @@ class TestTrainPage : public QObject {
     tbui::EngineBridge bridge;
     tbui::ProjectSession session;
     tbui::TrainPage page(&bridge, &session);
-    page.watchJob(11);
+    tbui::JobHandle job11(11), job12(12);  // job 12 is not this page's
+    page.watchJob(&job11);
     const QString status = page.statusText();
     QSignalSpy finished(&page, &tbui::TrainPage::runFinished);
-    Q_EMIT bridge.trainEvent(12, tt::RunEvent{step(5)});
-    Q_EMIT bridge.trainEvent(12, tt::RunEvent{eval(5, 2.0, true)});
-    Q_EMIT bridge.trainEvent(12, tt::RunEvent{warning(tt::WarningKind::Overfitting, 5)});
-    Q_EMIT bridge.trainEvent(12, tt::RunEvent{sample(5, 0, "an answer")});
-    Q_EMIT bridge.logLine(12, QStringLiteral("another job's line"));
-    Q_EMIT bridge.jobStateChanged(12, QStringLiteral("import"), QStringLiteral("failed"),
-                                  QStringLiteral("boom"));
-    Q_EMIT bridge.trainFinished(12, QStringLiteral("/tmp/other-run"), QStringLiteral("finished"),
+    Q_EMIT job12.trainEvent(tt::RunEvent{step(5)});
+    Q_EMIT job12.trainEvent(tt::RunEvent{eval(5, 2.0, true)});
+    Q_EMIT job12.trainEvent(tt::RunEvent{warning(tt::WarningKind::Overfitting, 5)});
+    Q_EMIT job12.trainEvent(tt::RunEvent{sample(5, 0, "an answer")});
+    Q_EMIT job12.logLine(QStringLiteral("another job's line"));
+    Q_EMIT job12.ended(tbui::JobEnd::Failed, QStringLiteral("boom"));
+    Q_EMIT job12.trainFinished(QStringLiteral("/tmp/other-run"), QStringLiteral("finished"),
                                 QString());
     QCOMPARE(page.lossChart()->totalPointCount(), 0);
     QVERIFY(!page.lossChart()->hasMarker());
@@ -233,11 +234,12 @@ class TestTrainPage : public QObject {
     tbui::EngineBridge bridge;
     tbui::ProjectSession session;
     tbui::TrainPage page(&bridge, &session);
-    page.watchJob(2);
+    tbui::JobHandle job2(2);
+    page.watchJob(&job2);
     QVERIFY(page.sampleText().contains(QStringLiteral("No sample answers yet")));
-    Q_EMIT bridge.trainEvent(2, tt::RunEvent{sample(10, 0, "Because of the sea.")});
-    Q_EMIT bridge.trainEvent(2, tt::RunEvent{sample(10, 1, "No idea.")});
-    Q_EMIT bridge.trainEvent(2, tt::RunEvent{sample(20, 0, "Rayleigh scattering of light.\x01")});
+    Q_EMIT job2.trainEvent(tt::RunEvent{sample(10, 0, "Because of the sea.")});
+    Q_EMIT job2.trainEvent(tt::RunEvent{sample(10, 1, "No idea.")});
+    Q_EMIT job2.trainEvent(tt::RunEvent{sample(20, 0, "Rayleigh scattering of light.\x01")});
     QCOMPARE(page.sampleCount(), 3);
     QCOMPARE(page.samplePromptCount(), 2);
     const QString shown = page.sampleText();
@@ -263,14 +265,15 @@ class TestTrainPage : public QObject {
              qPrintable(error));
     tbui::TrainPage page(&bridge, &session);
     QSignalSpy finished(&page, &tbui::TrainPage::runFinished);
-    page.watchJob(5);
-    for (qint64 n = 1; n <= 50; ++n) Q_EMIT bridge.trainEvent(5, tt::RunEvent{step(n)});
-    Q_EMIT bridge.trainEvent(5, tt::RunEvent{eval(30, 1.5, true)});
-    Q_EMIT bridge.trainEvent(5, tt::RunEvent{tt::CheckpointSaved{"", 30, "", true}});
+    tbui::JobHandle job5(5);
+    page.watchJob(&job5);
+    for (qint64 n = 1; n <= 50; ++n) Q_EMIT job5.trainEvent(tt::RunEvent{step(n)});
+    Q_EMIT job5.trainEvent(tt::RunEvent{eval(30, 1.5, true)});
+    Q_EMIT job5.trainEvent(tt::RunEvent{tt::CheckpointSaved{"", 30, "", true}});
     const QString runDir = dir.filePath(QStringLiteral("runs/run-1"));
     const QString report =
         QStringLiteral(R"({"status":"early_stopped","stages":[{"best_step":30,"steps":50}]})");
-    Q_EMIT bridge.trainFinished(5, runDir, QStringLiteral("early_stopped"), report);
+    Q_EMIT job5.trainFinished(runDir, QStringLiteral("early_stopped"), report);
     QVERIFY2(page.statusText().startsWith(
                  QStringLiteral("Stopped early at the best checkpoint (step 30)")),
              qPrintable(page.statusText()));
@@ -286,12 +289,13 @@ class TestTrainPage : public QObject {
     QVERIFY(page.logText().contains(runDir));
 
     // A diverged run names the checkpoint it went back to.
-    page.watchJob(6);
+    tbui::JobHandle job6(6);
+    page.watchJob(&job6);
     QCOMPARE(page.lossChart()->totalPointCount(), 0);  // a new run starts from an empty page
     QVERIFY(page.logText().indexOf(runDir) < 0);
-    for (qint64 n = 1; n <= 25; ++n) Q_EMIT bridge.trainEvent(6, tt::RunEvent{step(n)});
-    Q_EMIT bridge.trainEvent(6, tt::RunEvent{tt::CheckpointSaved{"", 20, "", false}});
-    Q_EMIT bridge.trainFinished(6, dir.filePath(QStringLiteral("runs/run-2")),
+    for (qint64 n = 1; n <= 25; ++n) Q_EMIT job6.trainEvent(tt::RunEvent{step(n)});
+    Q_EMIT job6.trainEvent(tt::RunEvent{tt::CheckpointSaved{"", 20, "", false}});
+    Q_EMIT job6.trainFinished(dir.filePath(QStringLiteral("runs/run-2")),
                                 QStringLiteral("diverged"), QString());
     QVERIFY2(page.statusText().startsWith(QStringLiteral("Diverged — rolled back to step 20")),
              qPrintable(page.statusText()));
@@ -310,10 +314,10 @@ class TestTrainPage : public QObject {
     QCOMPARE(page.job(), quint64(0));
     QVERIFY(!page.running());
     // A job that fails: its message in red, the controls off.
-    page.watchJob(9);
+    tbui::JobHandle job9(9);
+    page.watchJob(&job9);
     QVERIFY(page.errorText().isEmpty());
-    Q_EMIT bridge.jobStateChanged(9, QStringLiteral("train demo"), QStringLiteral("failed"),
-                                  QStringLiteral("data/qa.jsonl: no such file"));
+    Q_EMIT job9.ended(tbui::JobEnd::Failed, QStringLiteral("data/qa.jsonl: no such file"));
     QVERIFY2(page.errorText().contains(QStringLiteral("data/qa.jsonl: no such file")),
              qPrintable(page.errorText()));
     QVERIFY(!page.running());

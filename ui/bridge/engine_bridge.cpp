@@ -20,6 +20,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<std::shared_ptr<tb::data::DataSnapshot>>();
   qRegisterMetaType<tb::train::RunEvent>();
   qRegisterMetaType<tb::ModelConfig>();
+  qRegisterMetaType<tbui::JobEnd>();
   // Runs on the worker: copy the event and hand it to the GUI thread. If the bridge is gone
   // before the call runs, Qt drops it (the bridge is the call's context object).
   engine_ = std::make_unique<tb::Engine>([this](const tb::Event& event) {
@@ -31,35 +32,41 @@ EngineBridge::~EngineBridge() { engine_.reset(); }
 
 void EngineBridge::probeDevice() { engine_->submit_device_probe(); }
 
-quint64 EngineBridge::runSelfTest() { return engine_->submit_self_test(); }
+JobHandle* EngineBridge::track(quint64 job) {
+  auto* handle = new JobHandle(job, this, this);
+  jobs_[job] = handle;
+  return handle;
+}
 
-quint64 EngineBridge::importDataset(const tb::data::DataJobSettings& settings) {
-  return engine_->submit_data_job(settings);
+JobHandle* EngineBridge::runSelfTest() { return track(engine_->submit_self_test()); }
+
+JobHandle* EngineBridge::importDataset(const tb::data::DataJobSettings& settings) {
+  return track(engine_->submit_data_job(settings));
 }
 
 void EngineBridge::cancelJob(quint64 job) { engine_->cancel(job); }
 
-quint64 EngineBridge::startTraining(const tb::Project& project, const tb::RunSetupOptions& options) {
-  return engine_->submit_train_job(project, options);
+JobHandle* EngineBridge::startTraining(const tb::Project& project, const tb::RunSetupOptions& options) {
+  return track(engine_->submit_train_job(project, options));
 }
 
-quint64 EngineBridge::evaluateRun(const QString& runDir, const tb::EvalOptions& options) {
-  return engine_->submit_eval_job(runDir.toStdString(), options);
+JobHandle* EngineBridge::evaluateRun(const QString& runDir, const tb::EvalOptions& options) {
+  return track(engine_->submit_eval_job(runDir.toStdString(), options));
 }
 
-quint64 EngineBridge::exportRun(const QString& runDir, const QString& out, const tb::ExportRunOptions& options) {
-  return engine_->submit_export_job(runDir.toStdString(), out.toStdString(), options);
+JobHandle* EngineBridge::exportRun(const QString& runDir, const QString& out, const tb::ExportRunOptions& options) {
+  return track(engine_->submit_export_job(runDir.toStdString(), out.toStdString(), options));
 }
 
-quint64 EngineBridge::inspectModel(const QString& model) {
-  return engine_->submit_model_inspect_job(model.toStdString());
+JobHandle* EngineBridge::inspectModel(const QString& model) {
+  return track(engine_->submit_model_inspect_job(model.toStdString()));
 }
 
-quint64 EngineBridge::startChat(const tb::ChatRequest& request) { return engine_->submit_chat_job(request); }
+JobHandle* EngineBridge::startChat(const tb::ChatRequest& request) { return track(engine_->submit_chat_job(request)); }
 
-quint64 EngineBridge::startSweep(const tb::Project& project, const tb::train::SweepSpace& space,
-                                 const tb::train::SweepOptions& options) {
-  return engine_->submit_sweep_job(project, space, options);
+JobHandle* EngineBridge::startSweep(const tb::Project& project, const tb::train::SweepSpace& space,
+                                    const tb::train::SweepOptions& options) {
+  return track(engine_->submit_sweep_job(project, space, options));
 }
 
 void EngineBridge::pauseJob(quint64 job, bool paused) { engine_->pause(job, paused); }
@@ -67,47 +74,60 @@ void EngineBridge::stopKeepBest(quint64 job) { engine_->stop_keep_best(job); }
 void EngineBridge::saveNow(quint64 job) { engine_->save_now(job); }
 
 void EngineBridge::dispatch(const tb::Event& event) {
+  if (const auto* probed = std::get_if<tb::DeviceProbed>(&event)) {
+    device_ = probed->info;
+    Q_EMIT deviceProbed(probed->info);
+    return;
+  }
+  // 1. The handle of the event's job; a job the GUI did not start (a probe) has none.
+  const quint64 id = std::visit([](const auto& e) -> quint64 { return e.job; }, event);
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  JobHandle* job = it->second.data();
+  if (job == nullptr) {
+    jobs_.erase(it);
+    return;
+  }
+  // 2. The event as the handle's typed signal.
   std::visit(tb::Overloaded{
-                 [this](const tb::DeviceProbed& e) {
-                   device_ = e.info;
-                   Q_EMIT deviceProbed(e.info);
+                 [](const tb::DeviceProbed&) {},
+                 [&](const tb::JobStateChanged& e) {
+                   if (e.state == tb::JobState::Running) {
+                     Q_EMIT job->started();
+                     return;
+                   }
+                   // 3. The end: the handle's last signal, then it goes.
+                   jobs_.erase(it);
+                   const JobEnd how = e.state == tb::JobState::Finished ? JobEnd::Finished
+                                      : e.state == tb::JobState::Failed ? JobEnd::Failed
+                                                                         : JobEnd::Cancelled;
+                   Q_EMIT job->ended(how, QString::fromStdString(e.message));
+                   job->deleteLater();
                  },
-                 [this](const tb::JobStateChanged& e) {
-                   Q_EMIT jobStateChanged(e.job, QString::fromStdString(e.name),
-                                          QString::fromLatin1(tb::to_string(e.state)),
-                                          QString::fromStdString(e.message));
+                 [&](const tb::LogLine& e) { Q_EMIT job->logLine(QString::fromStdString(e.text)); },
+                 [&](const tb::JobProgress& e) { Q_EMIT job->progress(e.fraction, QString::fromStdString(e.what)); },
+                 [&](const tb::DataAudited& e) { Q_EMIT job->dataAudited(e.snapshot); },
+                 [&](const tb::TrainEvent& e) { Q_EMIT job->trainEvent(e.event); },
+                 [&](const tb::TrainFinished& e) {
+                   Q_EMIT job->trainFinished(QString::fromStdString(e.run_dir), QString::fromStdString(e.status),
+                                             jsonText(e.report));
                  },
-                 [this](const tb::LogLine& e) {
-                   Q_EMIT logLine(e.job, QString::fromStdString(e.text));
+                 [&](const tb::EvalFinished& e) {
+                   Q_EMIT job->evalFinished(QString::fromStdString(e.report_md), jsonText(e.report));
                  },
-                 [this](const tb::JobProgress& e) {
-                   Q_EMIT jobProgress(e.job, e.fraction, QString::fromStdString(e.what));
+                 [&](const tb::ExportFinished& e) {
+                   Q_EMIT job->exportFinished(QString::fromStdString(e.folder), QString::fromStdString(e.message));
                  },
-                 [this](const tb::DataAudited& e) { Q_EMIT dataAudited(e.job, e.snapshot); },
-                 [this](const tb::TrainEvent& e) { Q_EMIT trainEvent(e.job, e.event); },
-                 [this](const tb::TrainFinished& e) {
-                   Q_EMIT trainFinished(e.job, QString::fromStdString(e.run_dir), QString::fromStdString(e.status),
-                                        jsonText(e.report));
+                 [&](const tb::ModelInspected& e) { Q_EMIT job->modelInspected(e); },
+                 [&](const tb::ChatToken& e) {
+                   Q_EMIT job->chatToken(static_cast<int>(e.side), QString::fromStdString(e.text));
                  },
-                 [this](const tb::EvalFinished& e) {
-                   Q_EMIT evalFinished(e.job, QString::fromStdString(e.report_md),
-                                       jsonText(e.report));
+                 [&](const tb::ChatFinished& e) {
+                   Q_EMIT job->chatFinished(static_cast<int>(e.side), QString::fromStdString(e.text),
+                                            QString::fromStdString(e.stop_reason), e.tokens_per_s);
                  },
-                 [this](const tb::ExportFinished& e) {
-                   Q_EMIT exportFinished(e.job, QString::fromStdString(e.folder), QString::fromStdString(e.message));
-                 },
-                 [this](const tb::ModelInspected& e) {
-                   Q_EMIT modelInspected(e.job, QString::fromStdString(e.model), jsonText(e.info), e.config);
-                 },
-                 [this](const tb::ChatToken& e) {
-                   Q_EMIT chatToken(e.job, static_cast<int>(e.side), QString::fromStdString(e.text));
-                 },
-                 [this](const tb::ChatFinished& e) {
-                   Q_EMIT chatFinished(e.job, static_cast<int>(e.side), QString::fromStdString(e.text),
-                                       QString::fromStdString(e.stop_reason), e.tokens_per_s);
-                 },
-                 [this](const tb::SweepFinished& e) {
-                   Q_EMIT sweepFinished(e.job, QString::fromStdString(e.folder), jsonText(e.result));
+                 [&](const tb::SweepFinished& e) {
+                   Q_EMIT job->sweepFinished(QString::fromStdString(e.folder), e.summary);
                  },
              },
              event);

@@ -1,10 +1,13 @@
 // EngineBridge: owns the core Engine for the GUI. Core events arrive on the engine's worker
-// thread; the bridge copies each one into a queued call, so its signals fire on the GUI thread
-// and carry only copyable values (never tensors or pointers into core).
+// thread; the bridge copies each one into a queued call and, on the GUI thread, hands it to the
+// handle of its job (job_handle.h), whose signals carry only copyable values (never tensors or
+// pointers into core).
 #pragma once
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -17,6 +20,7 @@
 #include "core/engine/run_setup_options.h"
 #include "core/model/model_config.h"
 #include "core/train/sweep_space.h"
+#include "ui/bridge/job_handle.h"
 
 namespace tb {
 class Engine;
@@ -33,61 +37,49 @@ class EngineBridge : public QObject {
 
   // Starts a device probe on the worker; deviceProbed() follows.
   void probeDevice();
-  // Runs the installation self-test on the worker: logLine() per check, then
-  // jobStateChanged(Finished or Failed).
-  quint64 runSelfTest();
   // The last probe's result, if one has arrived.
   const std::optional<tb::DeviceInfo>& device() const { return device_; }
-  // Imports, splits and audits a dataset on the worker: jobProgress() now and then, then
-  // dataAudited() (also after cancelJob, with what was read), or jobStateChanged(Failed).
-  quint64 importDataset(const tb::data::DataJobSettings& settings);
-  void cancelJob(quint64 job);
-  // Trains a project on the worker: logLine() while it prepares, trainEvent() while it runs,
-  // trainFinished() at the end (or jobStateChanged(Failed) with the reason).
-  quint64 startTraining(const tb::Project& project, const tb::RunSetupOptions& options = {});
+
+  // Each start returns the job's handle (job_handle.h), owned by the bridge: connect to it for
+  // the job's log, progress, results and end.
+  // The installation self-test: logLine() per check, then ended().
+  JobHandle* runSelfTest();
+  // Imports, splits and audits a dataset: progress() now and then, then dataAudited() (also
+  // after cancel(), with what was read), or ended(Failed).
+  JobHandle* importDataset(const tb::data::DataJobSettings& settings);
+  // Trains a project: logLine() while it prepares, trainEvent() while it runs, trainFinished()
+  // at the end (or ended(Failed) with the reason).
+  JobHandle* startTraining(const tb::Project& project, const tb::RunSetupOptions& options = {});
   // Measures a finished run again: evalFinished() with eval.md's path and the report.
-  quint64 evaluateRun(const QString& runDir, const tb::EvalOptions& options = {});
+  JobHandle* evaluateRun(const QString& runDir, const tb::EvalOptions& options = {});
   // Writes a run's adapter or merged model: exportFinished() says where.
-  quint64 exportRun(const QString& runDir, const QString& out, const tb::ExportRunOptions& options = {});
-  // Reads a model's facts on the worker ("demo" or a path): modelInspected() with
-  // inspect_model()'s JSON plus "device" and "free_memory_bytes", or jobStateChanged(Failed).
-  quint64 inspectModel(const QString& model);
+  JobHandle* exportRun(const QString& runDir, const QString& out, const tb::ExportRunOptions& options = {});
+  // Reads a model's facts ("demo" or a path): modelInspected(), or ended(Failed).
+  JobHandle* inspectModel(const QString& model);
   // Answers a conversation with the base model and, when request.run_dir names a run, its tuned
   // model, both streaming at once: chatToken() per piece, chatFinished() per side. The loaded
   // models stay cached on the worker for the next request with the same model and run.
-  quint64 startChat(const tb::ChatRequest& request);
+  JobHandle* startChat(const tb::ChatRequest& request);
   // Tries the project's settings varied over `space` in short runs (sweep.h): logLine() per
   // trial, then sweepFinished() with the sweep folder and sweep.json's text.
-  quint64 startSweep(const tb::Project& project, const tb::train::SweepSpace& space,
-                     const tb::train::SweepOptions& options);
+  JobHandle* startSweep(const tb::Project& project, const tb::train::SweepSpace& space,
+                        const tb::train::SweepOptions& options);
+
+ Q_SIGNALS:
+  void deviceProbed(const tb::DeviceInfo& info);
+
+ private:
+  friend class JobHandle;  // its controls
+  void cancelJob(quint64 job);
   void pauseJob(quint64 job, bool paused);
   void stopKeepBest(quint64 job);
   void saveNow(quint64 job);
 
- Q_SIGNALS:
-  void deviceProbed(const tb::DeviceInfo& info);
-  void jobStateChanged(quint64 job, const QString& name, const QString& state,
-                       const QString& message);
-  void logLine(quint64 job, const QString& text);
-  void jobProgress(quint64 job, double fraction, const QString& what);
-  // The snapshot is handed over: the receiver may move its contents out.
-  void dataAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> snapshot);
-  void trainEvent(quint64 job, const tb::train::RunEvent& event);
-  // report: report.json's text.
-  void trainFinished(quint64 job, const QString& runDir, const QString& status, const QString& report);
-  void evalFinished(quint64 job, const QString& reportMd, const QString& report);
-  void exportFinished(quint64 job, const QString& folder, const QString& message);
-  // info: JSON text (see inspectModel).
-  void modelInspected(quint64 job, const QString& model, const QString& info, const tb::ModelConfig& config);
-  void sweepFinished(quint64 job, const QString& folder, const QString& result);
-  // side: 0 = base, 1 = tuned (tb::ChatSide).
-  void chatToken(quint64 job, int side, const QString& text);
-  void chatFinished(quint64 job, int side, const QString& text, const QString& stopReason, double tokensPerS);
-
- private:
+  JobHandle* track(quint64 job);
   void dispatch(const tb::Event& event);  // on the GUI thread
 
   std::optional<tb::DeviceInfo> device_;
+  std::map<quint64, QPointer<JobHandle>> jobs_;  // the jobs not yet ended
   std::unique_ptr<tb::Engine> engine_;  // last: destroyed first
 };
 

@@ -200,9 +200,6 @@ ChatComparePanel::ChatComparePanel(EngineBridge* bridge, ProjectSession* session
     updateControls();
   });
   connect(session_, &ProjectSession::changed, this, &ChatComparePanel::updateTally);
-  connect(bridge_, &EngineBridge::chatToken, this, &ChatComparePanel::onToken);
-  connect(bridge_, &EngineBridge::chatFinished, this, &ChatComparePanel::onFinished);
-  connect(bridge_, &EngineBridge::jobStateChanged, this, &ChatComparePanel::onJobState);
   updateTitles();
   updateControls();
 }
@@ -234,14 +231,18 @@ void ChatComparePanel::sendPrompt(const QString& text) {
   watchJob(bridge_->startChat(request), text);
 }
 
-void ChatComparePanel::watchJob(quint64 job, const QString& prompt) {
+void ChatComparePanel::watchJob(JobHandle* job, const QString& prompt) {
   if (blind_) {
     for (QTextBrowser* pane : panes_) pane->clear();
     swapped_ = shuffle_.bounded(2) == 1;
     voted_ = false;
     reveal_->clear();
   }
+  releaseJob(job_, this);
   job_ = job;
+  connect(job, &JobHandle::chatToken, this, &ChatComparePanel::onToken);
+  connect(job, &JobHandle::chatFinished, this, &ChatComparePanel::onFinished);
+  connect(job, &JobHandle::ended, this, &ChatComparePanel::onEnded);
   prompt_ = prompt;
   sides_ = run_.isEmpty() ? 1 : 2;
   text_ = {};
@@ -275,15 +276,15 @@ void ChatComparePanel::appendToPane(int pane, const QString& text, bool user) {
   if (atEnd) bar->setValue(bar->maximum());
 }
 
-void ChatComparePanel::onToken(quint64 job, int side, const QString& text) {
-  if (job == 0 || job != job_ || side < 0 || side >= sides_ || done_[side]) return;
+void ChatComparePanel::onToken(int side, const QString& text) {
+  if (side < 0 || side >= sides_ || done_[side]) return;
   text_[side] += text;
   appendToPane(paneOf(side), text);
 }
 
-void ChatComparePanel::onFinished(quint64 job, int side, const QString& text,
-                                  const QString& stopReason, double tokensPerS) {
-  if (job == 0 || job != job_ || side < 0 || side >= sides_ || done_[side]) return;
+void ChatComparePanel::onFinished(int side, const QString& text, const QString& stopReason,
+                                  double tokensPerS) {
+  if (side < 0 || side >= sides_ || done_[side]) return;
   if (text_[side].isEmpty() && !text.isEmpty()) appendToPane(paneOf(side), text);
   text_[side] = text;
   done_[side] = true;
@@ -297,10 +298,8 @@ void ChatComparePanel::onFinished(quint64 job, int side, const QString& text,
   if (done_[0] && (sides_ == 1 || done_[1])) endTurn();
 }
 
-void ChatComparePanel::onJobState(quint64 job, const QString&, const QString& state,
-                                  const QString& message) {
-  const bool failed = state == QLatin1String("failed");
-  if (job == 0 || job != job_ || state == QLatin1String("running")) return;
+void ChatComparePanel::onEnded(JobEnd how, const QString& message) {
+  const bool failed = how == JobEnd::Failed;
   if (failed) {
     error_->setText(tr("The models could not answer: %1").arg(message));
     error_->setVisible(true);
@@ -314,13 +313,13 @@ void ChatComparePanel::onJobState(quint64 job, const QString&, const QString& st
 }
 
 void ChatComparePanel::endTurn() {
-  job_ = 0;
+  releaseJob(job_, this);
   updateControls();
 }
 
 void ChatComparePanel::stop() {
   if (!busy()) return;
-  bridge_->cancelJob(job_);
+  job_->cancel();
   for (int side = 0; side < sides_; ++side) {
     if (!done_[side]) status_[paneOf(side)]->setText(tr("Stopping…"));
   }
@@ -328,7 +327,7 @@ void ChatComparePanel::stop() {
 
 void ChatComparePanel::newConversation() {
   if (busy()) stop();
-  job_ = 0;
+  releaseJob(job_, this);
   history_.clear();
   prompt_.clear();
   text_ = {};

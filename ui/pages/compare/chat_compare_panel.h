@@ -12,6 +12,7 @@
 
 #include "core/data/example.h"
 #include "core/engine/chat_request.h"
+#include "ui/bridge/job_handle.h"
 
 class QCheckBox;
 class QDoubleSpinBox;
@@ -39,11 +40,11 @@ class ChatComparePanel : public QWidget {
   // sendPrompt() asks both models (the engine's chat job) and watches that job.
   void sendPrompt(const QString& text);
   // Shows job `job`'s answers to `prompt` as the next turn (sendPrompt's second half; tests
-  // call it with a job id of their own and feed the bridge's signals).
-  void watchJob(quint64 job, const QString& prompt);
+  // call it with a handle of their own and emit its signals).
+  void watchJob(JobHandle* job, const QString& prompt);
   void stop();
   void newConversation();
-  bool busy() const { return job_ != 0; }
+  bool busy() const { return !job_.isNull(); }
   // The plain text of the pane that shows the base (tuned) model's answers.
   QString baseText() const;
   QString tunedText() const;
@@ -83,10 +84,9 @@ class ChatComparePanel : public QWidget {
  private:
   int paneOf(int side) const { return blind_ && swapped_ ? 1 - side : side; }
   QString runName() const;
-  void onToken(quint64 job, int side, const QString& text);
-  void onFinished(quint64 job, int side, const QString& text, const QString& stopReason,
-                  double tokensPerS);
-  void onJobState(quint64 job, const QString& name, const QString& state, const QString& message);
+  void onToken(int side, const QString& text);
+  void onFinished(int side, const QString& text, const QString& stopReason, double tokensPerS);
+  void onEnded(JobEnd how, const QString& message);
   void appendToPane(int pane, const QString& text, bool user = false);
   void endTurn();
   void updateTitles();
@@ -100,7 +100,7 @@ class ChatComparePanel : public QWidget {
   // The conversation: the user's turns and the base model's answers (see sendPrompt).
   std::vector<tb::ChatMessage> history_;
   QString prompt_;               // the current turn's prompt
-  quint64 job_ = 0;              // the chat job being shown; 0 = idle
+  QPointer<JobHandle> job_;      // the chat job being shown; null = idle
   int sides_ = 1;                // 2 when a run answers too
   std::array<QString, 2> text_;  // the current turn's answers, by side (0 base, 1 tuned)
   std::array<bool, 2> done_{};

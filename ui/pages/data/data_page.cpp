@@ -30,6 +30,7 @@
 #include "ui/pages/data/examples_model.h"
 #include "ui/widgets/histogram_view.h"
 #include "ui/widgets/page_header.h"
+#include "ui/widgets/palette.h"
 
 namespace tbui {
 
@@ -155,14 +156,12 @@ DataPage::DataPage(EngineBridge* bridge, QWidget* parent)
   });
   connect(problems_, &DataProblemsPanel::dropLeaksRequested, this, &DataPage::dropLeakingExamples);
   connect(problems_, &DataProblemsPanel::sourceLineActivated, this, &DataPage::showSourceLine);
-  connect(bridge_, &EngineBridge::jobProgress, this, &DataPage::onProgress);
-  connect(bridge_, &EngineBridge::dataAudited, this, &DataPage::onAudited);
-  connect(bridge_, &EngineBridge::jobStateChanged, this, &DataPage::onJobState);
 }
 
 void DataPage::openFile(const QString& path) {
   if (path.isEmpty()) return;
-  if (job_ != 0) bridge_->cancelJob(job_);
+  if (job_) job_->cancel();
+  releaseJob(job_, this);  // its last rows are not this file's
   path_ = path;
   file_->setText(QFileInfo(path).fileName());
   file_->setToolTip(path);
@@ -173,8 +172,10 @@ void DataPage::openFile(const QString& path) {
   reimport_->setEnabled(false);
   try {
     job_ = bridge_->importDataset(settings_->jobSettings(path));
+    connect(job_, &JobHandle::progress, this, &DataPage::onProgress);
+    connect(job_, &JobHandle::dataAudited, this, &DataPage::onAudited);
+    connect(job_, &JobHandle::ended, this, &DataPage::onEnded);
   } catch (const tb::Error& e) {
-    job_ = 0;
     summary_->setText(QString::fromStdString(e.what()).toHtmlEscaped());
     progress_->setVisible(false);
     cancel_->setVisible(false);
@@ -213,31 +214,30 @@ QComboBox* DataPage::groupColumnCombo() const { return settings_->groupColumnCom
 QTreeWidget* DataPage::problems() const { return problems_->tree(); }
 
 void DataPage::cancelImport() {
-  if (job_ != 0) bridge_->cancelJob(job_);
+  if (job_) job_->cancel();
 }
 
-void DataPage::onProgress(quint64 job, double fraction, const QString& what) {
-  if (job != job_) return;
+void DataPage::onProgress(double fraction, const QString& what) {
   progress_->setValue(static_cast<int>(fraction * 1000));
   progress_->setFormat(what + QStringLiteral("… %p%"));
 }
 
-void DataPage::onJobState(quint64 job, const QString&, const QString& state, const QString& message) {
-  // A job cancelled before it started reports no data, only this state.
-  const bool failed = state == QLatin1String("failed"), cancelled = state == QLatin1String("cancelled");
-  if (job != job_ || !(failed || cancelled)) return;
-  job_ = 0;
+void DataPage::onEnded(JobEnd how, const QString& message) {
+  // Reached only without data (dataAudited lets go of the job): a failure, or a job cancelled
+  // before it started.
+  releaseJob(job_, this);
   progress_->setVisible(false);
   cancel_->setVisible(false);
   reimport_->setEnabled(true);
-  summary_->setText(failed ? QStringLiteral("<b style='color:#b22'>%1</b>").arg(message.toHtmlEscaped())
-                           : tr("<b>Import cancelled</b> before any row was read."));
+  summary_->setText(how == JobEnd::Failed
+                        ? QStringLiteral("<b style='color:%1'>%2</b>").arg(QLatin1String(kErrorRed), message.toHtmlEscaped())
+                        : tr("<b>Import cancelled</b> before any row was read."));
   Q_EMIT importFinished(false);
 }
 
-void DataPage::onAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> snapshot) {
-  if (job != job_ || !snapshot) return;
-  job_ = 0;
+void DataPage::onAudited(std::shared_ptr<tb::data::DataSnapshot> snapshot) {
+  if (!snapshot) return;
+  releaseJob(job_, this);
   progress_->setVisible(false);
   cancel_->setVisible(false);
   reimport_->setEnabled(true);

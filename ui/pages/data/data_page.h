@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "core/data/data_job.h"
+#include "ui/bridge/job_handle.h"
 #include "core/engine/project.h"
 
 class QComboBox;
@@ -37,7 +38,7 @@ class DataPage : public QWidget {
   // Imports `path` with the page's current shape, template and split settings.
   void openFile(const QString& path);
   void cancelImport();
-  bool busy() const { return job_ != 0; }
+  bool busy() const { return !job_.isNull(); }
   // Atomic JSON Lines (dataset_store.h); false with `error` set when it fails.
   bool saveExamples(const QString& path, QString* error = nullptr);
   // Removes the validation/test examples the audit lists as leaking, as one undoable step.
@@ -82,14 +83,14 @@ class DataPage : public QWidget {
   void dropEvent(QDropEvent* event) override;
 
  private:
-  void onProgress(quint64 job, double fraction, const QString& what);
-  void onAudited(quint64 job, std::shared_ptr<tb::data::DataSnapshot> snapshot);
-  void onJobState(quint64 job, const QString& name, const QString& state, const QString& message);
+  void onProgress(double fraction, const QString& what);
+  void onAudited(std::shared_ptr<tb::data::DataSnapshot> snapshot);
+  void onEnded(JobEnd how, const QString& message);
   // The "Lengths and labels" tab: the audit's length histogram, mean and longest, label shares.
   void showLengths(const tb::data::DataSnapshot& s);
 
   EngineBridge* bridge_;
-  quint64 job_ = 0;
+  QPointer<JobHandle> job_;
   QString path_;
   QUndoStack* undo_;
   ExamplesModel* model_;

@@ -165,17 +165,12 @@ EvaluatePage::EvaluatePage(EngineBridge* bridge, ProjectSession* session, QWidge
     if (index >= 0) showReportFile(reports_->itemData(index).toString());
   });
   connect(cancel_, &QPushButton::clicked, this, [this] {
-    if (job_ != 0 && bridge_ != nullptr) bridge_->cancelJob(job_);
+    if (job_) job_->cancel();
   });
   connect(again_, &QPushButton::clicked, this,
           [this] { evaluateAgain(checkpoint_->currentData().toLongLong()); });
   connect(saveMd_, &QPushButton::clicked, this, [this] { saveWithDialog(false); });
   connect(savePdf_, &QPushButton::clicked, this, [this] { saveWithDialog(true); });
-  if (bridge_ != nullptr) {
-    connect(bridge_, &EngineBridge::logLine, this, &EvaluatePage::onLog);
-    connect(bridge_, &EngineBridge::evalFinished, this, &EvaluatePage::onEvalFinished);
-    connect(bridge_, &EngineBridge::jobStateChanged, this, &EvaluatePage::onJobState);
-  }
   if (session_ != nullptr)
     connect(session_, &ProjectSession::runsChanged, this, &EvaluatePage::refreshRuns);
   refreshRuns();
@@ -229,7 +224,7 @@ void EvaluatePage::chooseRun(int index) {
   }
   if (!summary_->has_report && checkpoint_->count() > 0)
     checkpoint_->setCurrentIndex(checkpoint_->count() - 1);
-  again_->setEnabled(job_ == 0 && checkpoint_->count() > 0);
+  again_->setEnabled(!job_ && checkpoint_->count() > 0);
   // The same report file as before when the run is the same one, else the end of training.
   fillReportChoice(shownReport);
 }
@@ -291,14 +286,14 @@ void EvaluatePage::showError(const QString& text) {
 QString EvaluatePage::reportMarkdownFile() const { return report_ ? reportMd_ : QString(); }
 
 quint64 EvaluatePage::evaluateAgain(qint64 step) {
-  if (bridge_ == nullptr || job_ != 0) return 0;
+  if (bridge_ == nullptr || job_) return 0;
   if (runDir_.isEmpty()) {
     showError(tr("Choose a run first."));
     return 0;
   }
   tb::EvalOptions options;
   options.step = step;
-  const quint64 job = bridge_->evaluateRun(runDir_, options);
+  JobHandle* job = bridge_->evaluateRun(runDir_, options);
   jobRun_ = runDir_;
   log_->clear();
   log_->appendPlainText(
@@ -307,24 +302,23 @@ quint64 EvaluatePage::evaluateAgain(qint64 step) {
                       .arg(step)
                 : tr("Evaluating %1 (final weights)…").arg(QFileInfo(runDir_).fileName()));
   watchJob(job);
-  return job;
+  return job->id();
 }
 
-void EvaluatePage::watchJob(quint64 job) {
+void EvaluatePage::watchJob(JobHandle* job) {
+  releaseJob(job_, this);
   job_ = job;
+  connect(job, &JobHandle::logLine, this, [this](const QString& text) { log_->appendPlainText(text); });
+  connect(job, &JobHandle::evalFinished, this, &EvaluatePage::onEvalFinished);
+  connect(job, &JobHandle::ended, this, &EvaluatePage::onEnded);
   log_->setVisible(true);
   again_->setEnabled(false);
-  cancel_->setVisible(job != 0);
+  cancel_->setVisible(true);
   error_->setVisible(false);
 }
 
-void EvaluatePage::onLog(quint64 job, const QString& text) {
-  if (job == job_ && job != 0) log_->appendPlainText(text);
-}
-
-void EvaluatePage::onEvalFinished(quint64 job, const QString& reportMd, const QString& reportJson) {
-  if (job != job_ || job == 0) return;
-  job_ = 0;
+void EvaluatePage::onEvalFinished(const QString& reportMd, const QString& reportJson) {
+  releaseJob(job_, this);
   cancel_->hide();
   if (!jobRun_.isEmpty() && jobRun_ != runDir_) setRun(jobRun_);  // the figures are that run's
   jobRun_.clear();
@@ -348,24 +342,14 @@ void EvaluatePage::onEvalFinished(quint64 job, const QString& reportMd, const QS
   Q_EMIT evaluated(runDir_);
 }
 
-void EvaluatePage::onJobState(quint64 job, const QString&, const QString& state,
-                              const QString& message) {
-  if (job != job_ || job == 0) return;
-  if (state == QLatin1String("running")) return;
-  if (state == QLatin1String("finished")) {  // ended without figures (stopped): nothing changes
-    job_ = 0;
-    jobRun_.clear();
-    cancel_->hide();
-    again_->setEnabled(checkpoint_->count() > 0);
-    return;
-  }
-  job_ = 0;
+void EvaluatePage::onEnded(JobEnd how, const QString& message) {
+  releaseJob(job_, this);
   cancel_->hide();
   jobRun_.clear();
   again_->setEnabled(checkpoint_->count() > 0);
-  const QString text = state == QLatin1String("failed")
-                           ? tr("The evaluation failed: %1").arg(message)
-                           : tr("The evaluation was cancelled.");
+  if (how == JobEnd::Finished) return;  // ended without figures (stopped): nothing changes
+  const QString text = how == JobEnd::Failed ? tr("The evaluation failed: %1").arg(message)
+                                             : tr("The evaluation was cancelled.");
   log_->appendPlainText(text);
   showError(text);
 }

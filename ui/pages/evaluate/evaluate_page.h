@@ -9,6 +9,7 @@
 #include <QWidget>
 #include <optional>
 
+#include "ui/bridge/job_handle.h"
 #include "ui/pages/runs/run_summary.h"
 
 class QComboBox;
@@ -37,8 +38,8 @@ class EvaluatePage : public QWidget {
   // Measures the run again at a checkpoint (-1 = the final weights); 0 when it cannot start.
   quint64 evaluateAgain(qint64 step = -1);
   // Takes the bridge's events of this job (log lines, the result, failure).
-  void watchJob(quint64 job);
-  bool busy() const { return job_ != 0; }
+  void watchJob(JobHandle* job);
+  bool busy() const { return !job_.isNull(); }
 
   // The shown report (report.md / eval.md) with its chart images copied beside it.
   bool saveMarkdown(const QString& path, QString* error = nullptr);
@@ -71,9 +72,8 @@ class EvaluatePage : public QWidget {
   void showCurves(const QStringList& files);
   void showError(const QString& text);
   QString reportMarkdownFile() const;
-  void onLog(quint64 job, const QString& text);
-  void onEvalFinished(quint64 job, const QString& reportMd, const QString& reportJson);
-  void onJobState(quint64 job, const QString& name, const QString& state, const QString& message);
+  void onEvalFinished(const QString& reportMd, const QString& reportJson);
+  void onEnded(JobEnd how, const QString& message);
   void saveWithDialog(bool pdf);
 
   EngineBridge* bridge_;
@@ -82,7 +82,7 @@ class EvaluatePage : public QWidget {
   std::optional<RunSummary> summary_;
   std::optional<RunReport> report_;  // the figures shown
   QString reportMd_;                 // the Markdown of the figures shown
-  quint64 job_ = 0;
+  QPointer<JobHandle> job_;
   QString jobRun_;  // the run job_ evaluates
   int curveCount_ = 0;
   bool errorShown_ = false;  // error_ holds an error (not a note)

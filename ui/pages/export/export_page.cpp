@@ -223,11 +223,6 @@ ExportPage::ExportPage(EngineBridge* bridge, ProjectSession* session, QWidget* p
           [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(lastFolder_)); });
   connect(copy_, &QPushButton::clicked, this,
           [this] { QGuiApplication::clipboard()->setText(snippet_->toPlainText()); });
-  if (bridge_ != nullptr) {
-    connect(bridge_, &EngineBridge::logLine, this, &ExportPage::onLog);
-    connect(bridge_, &EngineBridge::exportFinished, this, &ExportPage::onExportFinished);
-    connect(bridge_, &EngineBridge::jobStateChanged, this, &ExportPage::onJobState);
-  }
   if (session_ != nullptr)
     connect(session_, &ProjectSession::runsChanged, this, &ExportPage::refreshRuns);
   refreshRuns();
@@ -283,14 +278,14 @@ void ExportPage::chooseRun(int index) {
   adapterReason_->setText(reason);
   adapterReason_->setVisible(!reason.isEmpty());
   dtype_->setEnabled(merged_->isChecked());
-  export_->setEnabled(usable && job_ == 0 && checkpoint_->count() > 0);
+  export_->setEnabled(usable && !job_ && checkpoint_->count() > 0);
   if (!runDir_.isEmpty() && !usable) {
     showMessage(error, true);
   } else if (usable && checkpoint_->count() == 0) {
     showMessage(tr("This run has neither finished nor saved a checkpoint, so there is nothing to "
                    "export yet."),
                 true);
-  } else if (job_ == 0 && result_->isHidden()) {
+  } else if (!job_ && result_->isHidden()) {
     message_->setVisible(false);
   }
   updateFolder();
@@ -322,7 +317,7 @@ void ExportPage::startFromForm() {
 quint64 ExportPage::exportTo(const QString& runDir, const QString& out, bool adapter,
                              const QString& dtype, qint64 step) {
   if (bridge_ == nullptr) return 0;
-  if (job_ != 0) {
+  if (job_) {
     showMessage(tr("An export is running; wait for it to finish."), true);
     return 0;
   }
@@ -374,30 +369,29 @@ quint64 ExportPage::exportTo(const QString& runDir, const QString& out, bool ada
   options.step = step;
   options.kind = adapter ? tb::ExportKind::Adapter : tb::ExportKind::Merged;
   options.dtype = dtype.toStdString();
-  const quint64 job = bridge_->exportRun(runDir, target, options);
+  JobHandle* job = bridge_->exportRun(runDir, target, options);
   log_->clear();
   log_->appendPlainText(
       adapter ? tr("Writing the LoRA adapter of %1 to %2…").arg(qtext(summary->name), target)
               : tr("Writing the merged model (%1) of %2 to %3…").arg(dtype, qtext(summary->name), target));
   watchJob(job);
-  return job;
+  return job->id();
 }
 
-void ExportPage::watchJob(quint64 job) {
+void ExportPage::watchJob(JobHandle* job) {
+  releaseJob(job_, this);
   job_ = job;
+  connect(job, &JobHandle::logLine, this, [this](const QString& text) { log_->appendPlainText(text); });
+  connect(job, &JobHandle::exportFinished, this, &ExportPage::onExportFinished);
+  connect(job, &JobHandle::ended, this, &ExportPage::onEnded);
   log_->setVisible(true);
   export_->setEnabled(false);
   result_->setVisible(false);
   showMessage(tr("Exporting… this takes a moment for large models."), false);
 }
 
-void ExportPage::onLog(quint64 job, const QString& text) {
-  if (job == job_ && job != 0) log_->appendPlainText(text);
-}
-
-void ExportPage::onExportFinished(quint64 job, const QString& folder, const QString& message) {
-  if (job != job_ || job == 0) return;
-  job_ = 0;
+void ExportPage::onExportFinished(const QString& folder, const QString& message) {
+  releaseJob(job_, this);
   export_->setEnabled(summary_.has_value() && checkpoint_->count() > 0);
   showResult(folder, message);
   folderEdited_ = false;
@@ -405,13 +399,11 @@ void ExportPage::onExportFinished(quint64 job, const QString& folder, const QStr
   Q_EMIT exported(folder);
 }
 
-void ExportPage::onJobState(quint64 job, const QString&, const QString& state,
-                            const QString& message) {
-  if (job != job_ || job == 0) return;
-  if (state != QLatin1String("failed") && state != QLatin1String("cancelled")) return;
-  job_ = 0;
+void ExportPage::onEnded(JobEnd how, const QString& message) {
+  releaseJob(job_, this);
   export_->setEnabled(summary_.has_value() && checkpoint_->count() > 0);
-  const QString text = state == QLatin1String("failed")
+  if (how == JobEnd::Finished) return;  // exportFinished() said where the files went
+  const QString text = how == JobEnd::Failed
                            ? tr("The export failed: %1").arg(message)
                            : tr("The export was cancelled; nothing was written.");
   log_->appendPlainText(text);

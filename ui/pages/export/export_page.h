@@ -7,6 +7,7 @@
 #include <QWidget>
 #include <optional>
 
+#include "ui/bridge/job_handle.h"
 #include "ui/pages/runs/run_summary.h"
 
 class QButtonGroup;
@@ -37,8 +38,8 @@ class ExportPage : public QWidget {
   quint64 exportTo(const QString& runDir, const QString& out, bool adapter, const QString& dtype,
                    qint64 step = -1);
   // Takes the bridge's events of this job (log lines, the result, failure).
-  void watchJob(quint64 job);
-  bool busy() const { return job_ != 0; }
+  void watchJob(JobHandle* job);
+  bool busy() const { return !job_.isNull(); }
 
   // The default output folder: <project folder>/exports/<run name>-adapter or -merged.
   QString defaultFolder(bool adapter) const;
@@ -64,16 +65,15 @@ class ExportPage : public QWidget {
   void startFromForm();
   void showMessage(const QString& text, bool error);
   void showResult(const QString& folder, const QString& message);
-  void onLog(quint64 job, const QString& text);
-  void onExportFinished(quint64 job, const QString& folder, const QString& message);
-  void onJobState(quint64 job, const QString& name, const QString& state, const QString& message);
+  void onExportFinished(const QString& folder, const QString& message);
+  void onEnded(JobEnd how, const QString& message);
 
   EngineBridge* bridge_;
   ProjectSession* session_;
   QString runDir_;
   QString formRun_;  // the run the form was filled for
   std::optional<RunSummary> summary_;
-  quint64 job_ = 0;
+  QPointer<JobHandle> job_;
   QString lastFolder_;
   bool folderEdited_ = false;  // the person typed a folder: keep it
   QComboBox* runs_;

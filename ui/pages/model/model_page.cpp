@@ -8,9 +8,6 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -137,41 +134,6 @@ ModelPage::ModelPage(EngineBridge* bridge, ProjectSession* session, QWidget* par
   connect(send_, &QPushButton::clicked, this, [this] { tryPrompt(prompt_->text()); });
   connect(prompt_, &QLineEdit::returnPressed, this, [this] { tryPrompt(prompt_->text()); });
 
-  // 4. Engine replies for this page's jobs only.
-  connect(bridge_, &EngineBridge::modelInspected, this,
-          [this](quint64 job, const QString&, const QString& info, const tb::ModelConfig& config) {
-            if (job != inspectJob_) return;
-            inspectJob_ = 0;
-            ready_ = true;
-            showInfo(info);
-            Q_EMIT modelInspected(config);
-          });
-  connect(bridge_, &EngineBridge::chatToken, this, [this](quint64 job, int, const QString& text) {
-    if (job != chatJob_) return;
-    answer_->moveCursor(QTextCursor::End);
-    answer_->insertPlainText(text);
-  });
-  connect(bridge_, &EngineBridge::chatFinished, this,
-          [this](quint64 job, int, const QString&, const QString& stop, double tokensPerS) {
-            if (job != chatJob_) return;
-            answerStatus_->setText(tr("%1 tokens/s · stopped: %2").arg(tokensPerS, 0, 'f', 1).arg(stop));
-          });
-  connect(bridge_, &EngineBridge::jobStateChanged, this,
-          [this](quint64 job, const QString&, const QString& state, const QString& message) {
-            if (job != inspectJob_ && job != chatJob_) return;
-            if (state == QLatin1String("failed")) {
-              if (job == inspectJob_) ready_ = false;
-              showError(message);
-            }
-            if (state != QLatin1String("running")) {
-              if (job == chatJob_) {
-                chatJob_ = 0;
-                send_->setEnabled(true);
-                Q_EMIT answerFinished();
-              }
-              if (job == inspectJob_) inspectJob_ = 0;
-            }
-          });
   connect(session_, &ProjectSession::opened, this, &ModelPage::showProject);
   syncPath();
   showProject();
@@ -215,11 +177,24 @@ void ModelPage::chooseModel(const QString& model) {
   error_->hide();
   details_->clear();
   title_->setText(tr("Reading %1…").arg(demo ? tr("the demo model") : model));
+  // 4. The engine's reply: this job's only (an earlier model's reading is let go).
+  releaseJob(inspectJob_, this);
   inspectJob_ = bridge_->inspectModel(session_->isOpen() ? resolvedModel() : model);
+  connect(inspectJob_, &JobHandle::modelInspected, this, [this](const tb::ModelInspected& result) {
+    ready_ = true;
+    showInfo(result);
+    Q_EMIT modelInspected(result.info.config);
+  });
+  connect(inspectJob_, &JobHandle::ended, this, [this](JobEnd how, const QString& message) {
+    releaseJob(inspectJob_, this);
+    if (how != JobEnd::Failed) return;
+    ready_ = false;
+    showError(message);
+  });
 }
 
 quint64 ModelPage::tryPrompt(const QString& prompt) {
-  if (prompt.trimmed().isEmpty() || chatJob_ != 0) return 0;
+  if (prompt.trimmed().isEmpty() || chatJob_) return 0;
   tb::ChatRequest request;
   request.model = (session_->isOpen() ? resolvedModel() : QStringLiteral("demo")).toStdString();
   request.messages = {{"user", prompt.toStdString()}};
@@ -228,51 +203,54 @@ quint64 ModelPage::tryPrompt(const QString& prompt) {
   answerStatus_->setText(tr("Loading the model and answering…"));
   send_->setEnabled(false);
   chatJob_ = bridge_->startChat(request);
-  return chatJob_;
+  connect(chatJob_, &JobHandle::chatToken, this, [this](int, const QString& text) {
+    answer_->moveCursor(QTextCursor::End);
+    answer_->insertPlainText(text);
+  });
+  connect(chatJob_, &JobHandle::chatFinished, this,
+          [this](int, const QString&, const QString& stop, double tokensPerS) {
+            answerStatus_->setText(tr("%1 tokens/s · stopped: %2").arg(tokensPerS, 0, 'f', 1).arg(stop));
+          });
+  connect(chatJob_, &JobHandle::ended, this, [this](JobEnd how, const QString& message) {
+    releaseJob(chatJob_, this);
+    if (how == JobEnd::Failed) showError(message);
+    send_->setEnabled(true);
+    Q_EMIT answerFinished();
+  });
+  return chatJob_->id();
 }
 
-void ModelPage::showInfo(const QString& json) {
-  const QJsonObject info = QJsonDocument::fromJson(json.toUtf8()).object();
-  const QJsonObject config = info.value(QStringLiteral("config")).toObject();
-  const QJsonObject tokenizer = info.value(QStringLiteral("tokenizer")).toObject();
-  const QJsonObject chat = info.value(QStringLiteral("chat_format")).toObject();
-  const QString path = info.value(QStringLiteral("path")).toString();
+void ModelPage::showInfo(const tb::ModelInspected& result) {
+  const tb::ModelInfo& info = result.info;
+  const tb::ModelConfig& config = info.config;
+  const QString path = QString::fromStdString(info.path);
   title_->setText(tr("<b>%1</b> — %2 parameters, ready to fine-tune")
-                      .arg(QFileInfo(path).fileName().toHtmlEscaped())
-                      .arg(countText(info.value(QStringLiteral("parameter_count")).toInteger())));
+                      .arg(QFileInfo(path).fileName().toHtmlEscaped(), countText(info.parameter_count)));
   auto add = [this](const QString& key, const QString& value) {
     auto* item = new QTreeWidgetItem(details_, {key, value});
     item->setToolTip(1, value);
   };
   details_->clear();
   add(tr("File"), path);
-  add(tr("Format"), info.value(QStringLiteral("format")).toString() == QLatin1String("gguf")
-                        ? tr("GGUF (dequantised to full precision for training)")
-                        : tr("Hugging Face folder"));
-  add(tr("Architecture"), info.value(QStringLiteral("architecture")).toString());
-  add(tr("Parameters"), QLocale().toString(info.value(QStringLiteral("parameter_count")).toInteger()));
-  add(tr("Layers × hidden size"), QStringLiteral("%1 × %2")
-                                       .arg(config.value(QStringLiteral("num_layers")).toInt())
-                                       .arg(config.value(QStringLiteral("hidden_size")).toInt()));
-  add(tr("Attention heads (key/value)"), QStringLiteral("%1 (%2)")
-                                              .arg(config.value(QStringLiteral("num_heads")).toInt())
-                                              .arg(config.value(QStringLiteral("num_kv_heads")).toInt()));
-  add(tr("Context length"), tr("%1 tokens").arg(info.value(QStringLiteral("context_length")).toInt()));
-  add(tr("Tokenizer"), tr("%1, %2 tokens")
-                           .arg(tokenizer.value(QStringLiteral("kind")).toString())
-                           .arg(tokenizer.value(QStringLiteral("vocab_size")).toInt()));
-  QString format = chat.value(QStringLiteral("family")).toString();
-  if (!chat.value(QStringLiteral("warning")).toString().isEmpty()) {
-    format += QStringLiteral(" — ") + chat.value(QStringLiteral("warning")).toString();
-  }
+  add(tr("Format"), info.format == "gguf" ? tr("GGUF (dequantised to full precision for training)")
+                                          : tr("Hugging Face folder"));
+  add(tr("Architecture"), QString::fromStdString(config.architecture));
+  add(tr("Parameters"), QLocale().toString(static_cast<qlonglong>(info.parameter_count)));
+  add(tr("Layers × hidden size"), QStringLiteral("%1 × %2").arg(config.num_layers).arg(config.hidden_size));
+  add(tr("Attention heads (key/value)"), QStringLiteral("%1 (%2)").arg(config.num_heads).arg(config.num_kv_heads));
+  add(tr("Context length"), tr("%1 tokens").arg(config.max_position_embeddings));
+  add(tr("Tokenizer"), tr("%1, %2 tokens").arg(QString::fromStdString(info.tokenizer_kind)).arg(info.vocab_size));
+  QString format = QString::fromLatin1(tb::to_string(info.chat.family));
+  if (!info.chat.warning.empty()) format += QStringLiteral(" — ") + QString::fromStdString(info.chat.warning);
   add(tr("Chat format"), format);
   QStringList dtypes;
-  const QJsonObject dt = info.value(QStringLiteral("dtypes")).toObject();
-  for (auto it = dt.begin(); it != dt.end(); ++it) dtypes << QStringLiteral("%1 (%2)").arg(it.key(), countText(it.value().toInteger()));
+  for (const auto& [dtype, count] : info.dtype_params) {
+    dtypes << QStringLiteral("%1 (%2)").arg(QString::fromStdString(dtype), countText(count));
+  }
   add(tr("Stored as"), dtypes.join(QStringLiteral(", ")));
-  const QString device = info.value(QStringLiteral("device")).toString();
+  const QString device = QString::fromStdString(result.device);
   add(tr("Training device"), device == QLatin1String("cpu") ? tr("CPU (no CUDA GPU found)") : device);
-  add(tr("Free memory there"), bytesText(info.value(QStringLiteral("free_memory_bytes")).toDouble()));
+  add(tr("Free memory there"), bytesText(static_cast<double>(result.free_memory_bytes)));
 }
 
 void ModelPage::showError(const QString& message) {

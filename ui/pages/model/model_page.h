@@ -6,7 +6,9 @@
 
 #include <QWidget>
 
+#include "core/engine/event.h"
 #include "core/model/model_config.h"
+#include "ui/bridge/job_handle.h"
 
 class QLabel;
 class QLineEdit;
@@ -47,7 +49,7 @@ class ModelPage : public QWidget {
 
  private:
   void showProject();
-  void showInfo(const QString& json);
+  void showInfo(const tb::ModelInspected& result);
   void showError(const QString& message);
   QString resolvedModel() const;
 
@@ -65,8 +67,8 @@ class ModelPage : public QWidget {
   QPushButton* send_ = nullptr;
   QPlainTextEdit* answer_ = nullptr;
   QLabel* answerStatus_ = nullptr;
-  quint64 inspectJob_ = 0;
-  quint64 chatJob_ = 0;
+  QPointer<JobHandle> inspectJob_;  // the model being read
+  QPointer<JobHandle> chatJob_;     // the answer being written
   bool ready_ = false;
 };
 

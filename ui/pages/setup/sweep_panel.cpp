@@ -13,7 +13,6 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
 #include "ui/bridge/engine_bridge.h"
@@ -25,15 +24,6 @@ namespace {
 
 QStringList items(const QString& text) {
   return text.split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
-}
-
-QString jsonText(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return QStringLiteral("–");
-  if (it->is_number_float()) return QString::number(it->get<double>(), 'g', 4);
-  if (it->is_number()) return QString::number(it->get<qint64>());
-  if (it->is_string()) return QString::fromStdString(it->get<std::string>());
-  return QString::fromStdString(it->dump());
 }
 
 }  // namespace
@@ -137,15 +127,6 @@ SweepPanel::SweepPanel(EngineBridge* bridge, ProjectSession* session, QWidget* p
   connect(run_, &QPushButton::clicked, this, [this] { runSweep(); });
   connect(stop_, &QPushButton::clicked, this, &SweepPanel::stopSweep);
   connect(useBest_, &QPushButton::clicked, this, [this] { useBest(); });
-  connect(bridge_, &EngineBridge::logLine, this, [this](quint64 job, const QString& text) {
-    if (job != 0 && job == job_) log_->appendPlainText(text);
-  });
-  connect(bridge_, &EngineBridge::sweepFinished, this,
-          [this](quint64 job, const QString& folder, const QString& result) {
-            if (job == 0 || job != job_) return;
-            showResult(folder, result);
-          });
-  connect(bridge_, &EngineBridge::jobStateChanged, this, &SweepPanel::onJobState);
   refreshCount();
 }
 
@@ -257,71 +238,51 @@ quint64 SweepPanel::runSweep() {
   log_->clear();
   log_->appendPlainText(tr("Starting %1.").arg(count_->text()));
   job_ = bridge_->startSweep(session_->project(), space, options);
+  connect(job_, &JobHandle::logLine, this, [this](const QString& text) { log_->appendPlainText(text); });
+  connect(job_, &JobHandle::sweepFinished, this, &SweepPanel::showResult);
+  connect(job_, &JobHandle::ended, this, &SweepPanel::onEnded);
   run_->setEnabled(false);
   stop_->setEnabled(true);
-  return job_;
+  return job_->id();
 }
 
 void SweepPanel::stopSweep() {
-  if (busy()) bridge_->cancelJob(job_);
+  if (busy()) job_->cancel();
 }
 
-void SweepPanel::onJobState(quint64 job, const QString& name, const QString& state,
-                            const QString& message) {
-  if (job == 0 || job != job_) return;
-  if (state == QLatin1String("running")) return;
-  job_ = 0;
+void SweepPanel::onEnded(JobEnd how, const QString& message) {
+  releaseJob(job_, this);
   stop_->setEnabled(false);
-  if (state == QLatin1String("failed")) {
+  if (how == JobEnd::Failed) {
     error_->setText(tr("The sweep failed: %1").arg(message));
-  } else if (state == QLatin1String("cancelled")) {
+  } else if (how == JobEnd::Cancelled) {
     log_->appendPlainText(tr("Stopped."));
   }
   refreshCount();
 }
 
-void SweepPanel::showResult(const QString& folder, const QString& resultJson) {
+void SweepPanel::showResult(const QString& folder, const tb::train::SweepSummary& summary) {
   table_->setRowCount(0);
-  best_.reset();
-  useBest_->setEnabled(false);
-  nlohmann::json result;
-  try {
-    result = nlohmann::json::parse(resultJson.toStdString());
-  } catch (const nlohmann::json::exception& e) {
-    error_->setText(
-        tr("The sweep's result could not be read: %1").arg(QString::fromUtf8(e.what())));
-    return;
-  }
-  const nlohmann::json board = result.value("leaderboard", nlohmann::json::array());
+  // A figure, or "–" where there is none (no evaluation, no step).
+  auto number = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–"); };
+  auto whole = [](qint64 v) { return v >= 0 ? QString::number(v) : QStringLiteral("–"); };
   int row = 0;
-  for (const auto& t : board) {
+  for (const auto& t : summary.leaderboard) {
     table_->insertRow(row);
-    const QString cells[] = {
-        QString::number(row + 1),     jsonText(t, "trial"),     jsonText(t, "learning_rate"),
-        jsonText(t, "epochs"),        jsonText(t, "rank"),      jsonText(t, "micro_batch"),
-        jsonText(t, "best_val_loss"), jsonText(t, "best_step"), jsonText(t, "status")};
+    const QString cells[] = {QString::number(row + 1),   whole(t.trial),      number(t.learning_rate),
+                             whole(t.epochs),            whole(t.rank),       whole(t.micro_batch),
+                             number(t.best_val_loss),    whole(t.best_step),  QString::fromStdString(t.status)};
     for (int c = 0; c < 9; ++c) table_->setItem(row, c, new QTableWidgetItem(cells[c]));
-    const QString why = jsonText(t, "error");
-    if (why != QLatin1String("–") && !why.isEmpty()) table_->item(row, 8)->setToolTip(why);
+    if (!t.error.empty()) table_->item(row, 8)->setToolTip(QString::fromStdString(t.error));
     ++row;
   }
   table_->setVisible(row > 0);
-  // sweep.json names the winner's settings "best"; older writers said "best_config".
-  const char* key = result.contains("best") ? "best" : "best_config";
-  if (result.contains(key) && result[key].is_object()) {
-    try {
-      best_ = tb::train::train_config_from_json(
-          result[key], (folder + QStringLiteral("/sweep.json")).toStdString());
-    } catch (const tb::Error& e) {
-      error_->setText(
-          tr("The best settings could not be read: %1").arg(QString::fromStdString(e.what())));
-    }
-  }
+  best_ = summary.best;
   useBest_->setEnabled(best_.has_value());
   QString text = row == 0 ? tr("The sweep ran no trial.")
                           : (row == 1 ? tr("1 trial") : tr("%1 trials").arg(row)) +
                                 tr(" ranked by validation loss.");
-  if (result.value("cancelled", false)) text += tr(" The sweep was stopped before the end.");
+  if (summary.cancelled) text += tr(" The sweep was stopped before the end.");
   if (row > 0 && !best_)
     text += tr(" No trial reached an evaluation, so there is no best setting to use.");
   text += tr(" Saved in %1.").arg(folder);

@@ -9,6 +9,8 @@
 
 #include "core/train/sweep_space.h"
 #include "core/train/train_config.h"
+#include "core/train/sweep_summary.h"
+#include "ui/bridge/job_handle.h"
 
 class QLabel;
 class QLineEdit;
@@ -45,9 +47,9 @@ class SweepPanel : public QGroupBox {
   // Starts the sweep over the project's saved settings; 0 when it cannot start (said in place).
   quint64 runSweep();
   void stopSweep();
-  bool busy() const { return job_ != 0; }
+  bool busy() const { return !job_.isNull(); }
   // Shows sweep.json's text: the leaderboard, and the best settings ready to use.
-  void showResult(const QString& folder, const QString& resultJson);
+  void showResult(const QString& folder, const tb::train::SweepSummary& summary);
   // Hands the best settings to the page (bestSettingsChosen); false when there are none.
   bool useBest();
 
@@ -61,11 +63,11 @@ class SweepPanel : public QGroupBox {
   void bestSettingsChosen(const tb::train::TrainConfig& config);
 
  private:
-  void onJobState(quint64 job, const QString& name, const QString& state, const QString& message);
+  void onEnded(JobEnd how, const QString& message);
 
   EngineBridge* bridge_;
   ProjectSession* session_;
-  quint64 job_ = 0;
+  QPointer<JobHandle> job_;
   std::optional<tb::train::TrainConfig> best_;
   QLineEdit* learningRates_;
   QLineEdit* epochs_;

@@ -163,13 +163,6 @@ TrainPage::TrainPage(EngineBridge* bridge, ProjectSession* session, QWidget* par
   layout->addWidget(split, 1);
   connect(samplePrompt_, &QComboBox::currentIndexChanged, this, &TrainPage::renderSamples);
 
-  connect(bridge_, &EngineBridge::trainEvent, this, &TrainPage::onTrainEvent);
-  connect(bridge_, &EngineBridge::logLine, this, [this](quint64 job, const QString& text) {
-    if (job != 0 && job == job_) appendLog(text);
-  });
-  connect(bridge_, &EngineBridge::jobStateChanged, this, &TrainPage::onJobState);
-  connect(bridge_, &EngineBridge::trainFinished, this, &TrainPage::onFinished);
-
   textTimer_ = new QTimer(this);
   textTimer_->setSingleShot(true);
   textTimer_->setInterval(40);
@@ -199,19 +192,26 @@ quint64 TrainPage::start(qint64 maxSteps) {
   }
   tb::RunSetupOptions options;
   options.max_steps = std::max<qint64>(0, maxSteps);
-  const quint64 job = bridge_->startTraining(session_->project(), options);
+  JobHandle* job = bridge_->startTraining(session_->project(), options);
   watchJob(job);
-  Q_EMIT runStarted(job);
-  return job;
+  Q_EMIT runStarted(job->id());
+  return job->id();
 }
 
-void TrainPage::watchJob(quint64 job) {
+void TrainPage::watchJob(JobHandle* job) {
   resetRun();
+  releaseJob(job_, this);  // a page shows one run
   job_ = job;
+  jobId_ = job->id();
+  connect(job, &JobHandle::logLine, this, &TrainPage::appendLog);
+  connect(job, &JobHandle::trainEvent, this, &TrainPage::onTrainEvent);
+  connect(job, &JobHandle::started, this, &TrainPage::onStarted);
+  connect(job, &JobHandle::trainFinished, this, &TrainPage::onFinished);
+  connect(job, &JobHandle::ended, this, &TrainPage::onEnded);
   startedFile_ = session_->isOpen() ? session_->file() : QString();
-  setRunning(job != 0);
+  setRunning(true);
   status_->setText(tr("Starting — the data is read and the model loaded first."));
-  appendLog(tr("Training started (job %1).").arg(job));
+  appendLog(tr("Training started (job %1).").arg(job->id()));
 }
 
 void TrainPage::resetRun() {
@@ -265,7 +265,7 @@ void TrainPage::showPaused(bool paused) {
 void TrainPage::setPaused(bool paused) {
   showPaused(running_ && paused);
   if (!running_) return;
-  bridge_->pauseJob(job_, paused);
+  if (job_) job_->pause(paused);
   status_->setText(paused ? tr("Paused after step %1 — press Resume to go on.").arg(lastStep_)
                           : tr("Training — step %1.").arg(lastStep_));
   appendLog(paused ? tr("Pause asked.") : tr("Resume asked."));
@@ -275,21 +275,21 @@ bool TrainPage::paused() const { return pause_->isChecked(); }
 
 void TrainPage::stop() {
   if (!running_) return;
-  bridge_->cancelJob(job_);
+  if (job_) job_->cancel();
   status_->setText(tr("Stopping… the run can be resumed later from its last checkpoint."));
   appendLog(tr("Stop asked."));
 }
 
 void TrainPage::stopKeepBest() {
   if (!running_) return;
-  bridge_->stopKeepBest(job_);
+  if (job_) job_->stopKeepBest();
   status_->setText(tr("Stopping and going back to the best checkpoint…"));
   appendLog(tr("Stop and keep best asked."));
 }
 
 void TrainPage::saveCheckpointNow() {
   if (!running_) return;
-  bridge_->saveNow(job_);
+  if (job_) job_->saveNow();
   appendLog(tr("Checkpoint asked: it is written after the current step."));
 }
 
@@ -305,8 +305,7 @@ QString TrainPage::stepLabel(const std::string& stage, qint64 step) const {
   return tr("stage \"%1\", step %2").arg(QString::fromStdString(stage)).arg(step);
 }
 
-void TrainPage::onTrainEvent(quint64 job, const tb::train::RunEvent& event) {
-  if (job == 0 || job != job_) return;
+void TrainPage::onTrainEvent(const tb::train::RunEvent& event) {
   std::visit(tb::Overloaded{
                  [this](const tb::train::StepMetrics& m) { onStep(m); },
                  [this](const tb::train::EvalMetrics& m) { onEval(m); },
@@ -419,31 +418,31 @@ void TrainPage::renderSamples() {
   sampleView_->setHtml(html);
 }
 
-void TrainPage::onJobState(quint64 job, const QString&, const QString& state,
-                           const QString& message) {
-  if (job == 0 || job != job_) return;
-  if (state != QLatin1String("running")) showStep();  // the last step's numbers, then the end
-  if (state == QLatin1String("running")) {
-    showPaused(false);  // the engine starts each job unpaused
-    status_->setText(tr("Preparing — reading the data and loading the model."));
-  } else if (state == QLatin1String("failed")) {
-    setRunning(false);
-    showError(tr("Training failed: %1").arg(message));
-    status_->setText(
-        tr("Failed. Change what the message above says on the Setup step and start "
-           "again."));
-    appendLog(tr("Failed: %1").arg(message));
-  } else if (state == QLatin1String("cancelled")) {
-    setRunning(false);
-    if (!finished_) status_->setText(tr("Stopped before training began."));
-  } else if (state == QLatin1String("finished")) {
-    setRunning(false);
+void TrainPage::onStarted() {
+  showPaused(false);  // the engine starts each job unpaused
+  status_->setText(tr("Preparing — reading the data and loading the model."));
+}
+
+void TrainPage::onEnded(JobEnd how, const QString& message) {
+  showStep();  // the last step's numbers, then the end
+  setRunning(false);
+  switch (how) {
+    case JobEnd::Failed:
+      showError(tr("Training failed: %1").arg(message));
+      status_->setText(
+          tr("Failed. Change what the message above says on the Setup step and start "
+             "again."));
+      appendLog(tr("Failed: %1").arg(message));
+      break;
+    case JobEnd::Cancelled:
+      if (!finished_) status_->setText(tr("Stopped before training began."));
+      break;
+    case JobEnd::Finished:
+      break;
   }
 }
 
-void TrainPage::onFinished(quint64 job, const QString& runDir, const QString& status,
-                           const QString& report) {
-  if (job == 0 || job != job_) return;
+void TrainPage::onFinished(const QString& runDir, const QString& status, const QString& report) {
   showStep();
   finished_ = true;
   runDir_ = runDir;

@@ -2,7 +2,7 @@
 // it live — progress, speed and time left, loss / learning-rate / gradient / speed / memory
 // charts, warnings as banners with their actions, sample answers changing from evaluation to
 // evaluation, and the run's log. Pause, stop, stop-and-keep-best and save-now go through the
-// EngineBridge; events of other jobs on the shared bridge are ignored.
+// run's JobHandle, which brings this run's events and no other job's.
 #pragma once
 
 #include <QList>
@@ -14,6 +14,7 @@
 
 #include "core/run/stage_axis.h"
 #include "core/train/run_events.h"
+#include "ui/bridge/job_handle.h"
 
 class QCheckBox;
 class QComboBox;
@@ -44,14 +45,14 @@ class TrainPage : public QWidget {
   // Returns the job id, or 0 with the reason shown on the page.
   quint64 start(qint64 maxSteps = 0);
   // Shows the events of `job` from now on, starting from an empty page (start() calls it).
-  void watchJob(quint64 job);
+  void watchJob(JobHandle* job);
   // The run controls (each also a button; they do nothing while no run goes on).
   void setPaused(bool paused);
   void stop();          // ends the run; it can be resumed later from its last checkpoint
   void stopKeepBest();  // ends the run and keeps the best checkpoint
   void saveCheckpointNow();
 
-  quint64 job() const { return job_; }
+  quint64 job() const { return jobId_; }  // the last run's job id; 0 before any
   bool running() const { return running_; }
   bool paused() const;
   QString statusText() const;
@@ -112,21 +113,23 @@ class TrainPage : public QWidget {
   void appendLog(const QString& text);
   QString stepLabel(const std::string& stage, qint64 step) const;
 
-  void onTrainEvent(quint64 job, const tb::train::RunEvent& event);
+  void onTrainEvent(const tb::train::RunEvent& event);
   void onStep(const tb::train::StepMetrics& m);
   void showStep();  // progress, speed and status of the last step
   void onEval(const tb::train::EvalMetrics& m);
   void onWarning(const tb::train::WarningRaised& w);
   void onCheckpoint(const tb::train::CheckpointSaved& c);
   void onSample(const tb::train::SampleGenerated& s);
-  void onJobState(quint64 job, const QString& name, const QString& state, const QString& message);
-  void onFinished(quint64 job, const QString& runDir, const QString& status, const QString& report);
+  void onStarted();
+  void onEnded(JobEnd how, const QString& message);
+  void onFinished(const QString& runDir, const QString& status, const QString& report);
   QString finalStatus(const QString& status, const QString& report) const;
   void renderSamples();
 
   EngineBridge* bridge_;
   ProjectSession* session_;
-  quint64 job_ = 0;
+  QPointer<JobHandle> job_;  // the run being shown, until its handle goes
+  quint64 jobId_ = 0;
   QString startedFile_;  // the project the running job was started from
   bool running_ = false;
   bool finished_ = false;  // trainFinished arrived for job_
