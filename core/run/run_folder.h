@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace tb::run {
 
 inline constexpr const char* kRunFile = "run.json";
@@ -20,5 +22,8 @@ inline constexpr const char* kReportFormat = "tunebench-report";
 // A file of a run folder, whole. Throws tb::IoError naming it when it is missing ("is missing")
 // or cannot be read.
 std::string read_run_file(const std::filesystem::path& file);
+// A run file's text as JSON. Throws tb::FormatError naming `source` for text that is cut short,
+// damaged or holds a number no double can (any of the JSON parser's errors).
+nlohmann::json parse_run_json(const std::string& text, const std::string& source);
 
 }  // namespace tb::run

@@ -101,13 +101,7 @@ RunReport parse_run_report(const nlohmann::json& j, const std::string& source) {
 }
 
 RunReport parse_run_report_text(const std::string& text, const std::string& source) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw FormatError("not complete JSON: it is cut short or damaged (at byte " + std::to_string(e.byte) + ")", {source});
-  }
-  return parse_run_report(j, source);
+  return parse_run_report(parse_run_json(text, source), source);
 }
 
 RunReport read_run_report(const std::filesystem::path& file) {

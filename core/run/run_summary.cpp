@@ -39,13 +39,7 @@ std::string summary_file_time(const std::filesystem::path& file) {
 nlohmann::json summary_run_json(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) throw IoError("is missing: is this a Tunebench run folder?", {file.string()});
-  nlohmann::json run;
-  try {
-    run = nlohmann::json::parse(read_run_file(file));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw FormatError("not complete JSON: it is cut short or damaged (at byte " + std::to_string(e.byte) + ")",
-                      {file.string()});
-  }
+  const nlohmann::json run = parse_run_json(read_run_file(file), file.string());
   if (!run.is_object() || field_text(run, "format") != kRunFormat) {
     throw FormatError(std::string("not a Tunebench run (\"format\": \"") + kRunFormat + "\" is missing)", {file.string()});
   }

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -229,12 +228,11 @@ struct Overload : F... {
 template <class... F>
 Overload(F...) -> Overload<F...>;
 
-// A number without trailing zeros: 0.0002 → "0.0002", 1e-08 → "1e-08", 4096 → "4096".
+// A number in its shortest form that reads back exactly: 0.0002 → "0.0002", 4096 → "4096".
 std::string number_text(double v) {
-  std::ostringstream out;
-  out.precision(12);
-  out << v;
-  return out.str();
+  char buffer[64];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+  return std::string(buffer, end);
 }
 
 Error field_error(const SettingField& f, const std::string& message) { return Error(message, {{}, 0, f.key}); }

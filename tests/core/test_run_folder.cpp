@@ -191,6 +191,10 @@ TEST(RunFolder, DamagedFilesAreErrorsNamingThem) {
   EXPECT_EQ(odd.stages[0].steps, 0);
   EXPECT_EQ(odd.stages[0].best_step, -1);
   EXPECT_FALSE(odd.test_base.present);
+  // A number no double can hold (found by fuzz_run_report): an error naming the file, not a crash.
+  tb::write_file_atomic(dir / "report.json", "{\"format\": \"tunebench-report\", \"stages\": [{\"steps\": 3e999}]}");
+  error = error_of([&] { tb::run::read_run_report(dir / "report.json"); });
+  EXPECT_NE(error.find("report.json: not valid JSON"), std::string::npos) << error;
 }
 
 }  // namespace
