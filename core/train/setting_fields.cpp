@@ -228,10 +228,13 @@ struct Overload : F... {
 template <class... F>
 Overload(F...) -> Overload<F...>;
 
-// A number in its shortest form that reads back exactly: 0.0002 → "0.0002", 4096 → "4096".
+// A number in its shortest form that reads back exactly, written plainly while that stays short:
+// 0.0002 → "0.0002", 1000000000 → "1000000000", 1e-08 → "1e-08", 2.5e+31 → "2.5e+31".
 std::string number_text(double v) {
-  char buffer[64];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+  char buffer[400];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed).ptr;
+  if (end - buffer <= 12 && (v == 0 || std::fabs(v) >= 1e-4)) return std::string(buffer, end);
+  end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
   return std::string(buffer, end);
 }
 
