@@ -137,7 +137,7 @@ class TestComparePage : public QObject {
     tbui::ComparePage page(&bridge, &session);
     QCOMPARE(page.run(), QDir::cleanPath(run));
     QCOMPARE(page.runChooser()->count(), 1);
-    QCOMPARE(page.runChooser()->currentText(), QStringLiteral("run-1"));
+    QVERIFY2(page.runChooser()->currentText().startsWith(QStringLiteral("run-1 — ")), qPrintable(page.runChooser()->currentText()));
 
     auto* model = page.batch()->model();
     QCOMPARE(model->rowCount(), 3);
@@ -167,7 +167,7 @@ class TestComparePage : public QObject {
     const QString empty = makeRun(dir.path(), QStringLiteral("run-3"), {});
     session.addRun(empty);
     QCOMPARE(page.runChooser()->count(), 2);
-    QCOMPARE(page.runChooser()->itemText(0), QStringLiteral("run-3"));  // newest first
+    QVERIFY(page.runChooser()->itemText(0).startsWith(QStringLiteral("run-3 — ")));  // newest first
     page.setRun(empty);
     QCOMPARE(model->rowCount(), 0);
     auto* emptyLabel = page.findChild<QLabel*>(QStringLiteral("batchEmpty"));

@@ -3,26 +3,20 @@
 
 #include <QComboBox>
 #include <QDir>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSignalBlocker>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
 #include "ui/pages/compare/batch_compare_panel.h"
 #include "ui/pages/compare/chat_compare_panel.h"
 #include "ui/pages/compare/compare_widgets.h"
+#include "ui/pages/runs/run_summary.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/page_header.h"
 
 namespace tbui {
-namespace {
-
-bool hasReport(const QString& runDir) {
-  return QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("report.json")));
-}
-
-}  // namespace
 
 ComparePage::ComparePage(EngineBridge* bridge, ProjectSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
@@ -65,23 +59,7 @@ ComparePage::ComparePage(EngineBridge* bridge, ProjectSession* session, QWidget*
 }
 
 void ComparePage::refreshRuns() {
-  QStringList runs;
-  const QStringList all = session_->runs();
-  for (auto it = all.crbegin(); it != all.crend(); ++it) {
-    if (hasReport(*it) && !runs.contains(QDir::cleanPath(*it))) runs << QDir::cleanPath(*it);
-  }
-  // A run chosen from elsewhere stays listed.
-  if (!run_.isEmpty() && !runs.contains(run_) && hasReport(run_)) runs.prepend(run_);
-  runs_->clear();
-  for (const QString& r : runs) {
-    runs_->addItem(QDir(r).dirName(), r);
-    runs_->setItemData(runs_->count() - 1, QDir::toNativeSeparators(r), Qt::ToolTipRole);
-  }
-  if (runs.isEmpty()) {
-    runs_->addItem(tr("No finished run yet — train one on the Train step"), QString());
-  }
-  QString target = run_;
-  if (!runs.contains(target)) target = runs.isEmpty() ? QString() : runs.front();
+  const QString target = fillRuns(run_);
   if (target != run_) {
     setRun(target);  // also selects it
   } else {
@@ -93,17 +71,20 @@ void ComparePage::refreshRuns() {
 void ComparePage::setRun(const QString& runDir) {
   const QString dir = runDir.isEmpty() ? QString() : QDir::cleanPath(runDir);
   run_ = dir;
-  int index = runs_->findData(dir);
-  if (index < 0 && !dir.isEmpty()) {
-    runs_->insertItem(0, QDir(dir).dirName(), dir);
-    runs_->setItemData(0, QDir::toNativeSeparators(dir), Qt::ToolTipRole);
-    const int placeholder = runs_->findData(QString());
-    if (placeholder >= 0) runs_->removeItem(placeholder);
-    index = runs_->findData(dir);
+  if (!dir.isEmpty() && runs_->findData(dir) < 0) fillRuns(dir);  // chosen from elsewhere: listed too
+  {
+    const QSignalBlocker block(runs_);
+    runs_->setCurrentIndex(runs_->findData(dir));  // -1 (none shown) for "" when runs exist
   }
-  runs_->setCurrentIndex(index);  // -1 (none shown) for "" when runs exist
   batch_->setRun(dir);
   chat_->setRun(dir);  // stops a turn in progress; updates the controls and the chooser's lock
+}
+
+QString ComparePage::fillRuns(const QString& current) {
+  // Finished runs only (the tuned model answers), newest first, `current` among them.
+  QStringList runs;
+  for (const QString& r : session_->runs()) runs << QDir::cleanPath(r);
+  return fillRunChoices(runs_, runs, current, {true, tr("No finished run yet — train one on the Train step")});
 }
 
 void ComparePage::updateRunChooser(bool busy) {

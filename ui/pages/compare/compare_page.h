@@ -46,6 +46,8 @@ class ComparePage : public QWidget {
  private:
   // The chooser holds either runs or the one "no run yet" line; locked while a turn runs.
   void updateRunChooser(bool busy);
+  // Fills the chooser (run_summary.h's fillRunChoices, finished runs only); returns the run chosen.
+  QString fillRuns(const QString& current);
 
   ProjectSession* session_;
   QString run_;

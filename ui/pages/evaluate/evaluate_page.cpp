@@ -218,12 +218,7 @@ void EvaluatePage::chooseRun(int index) {
     return;
   }
   // The weights to evaluate: the final ones (a finished run), or a checkpoint.
-  if (summary_->has_report) checkpoint_->addItem(tr("Final weights"), qint64{-1});
-  for (const qint64 step : checkpointSteps(runDir_)) {
-    checkpoint_->addItem(tr("Checkpoint at step %1").arg(step), step);
-  }
-  if (!summary_->has_report && checkpoint_->count() > 0)
-    checkpoint_->setCurrentIndex(checkpoint_->count() - 1);
+  fillCheckpointChoices(checkpoint_, summary_, runDir_);
   again_->setEnabled(!job_ && checkpoint_->count() > 0);
   // The same report file as before when the run is the same one, else the end of training.
   fillReportChoice(shownReport);

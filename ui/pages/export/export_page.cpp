@@ -252,17 +252,8 @@ void ExportPage::chooseRun(int index) {
   QString error;
   summary_ = runDir_.isEmpty() ? std::nullopt : readRunSummary(runDir_, &error);
   const qint64 chosenStep = checkpoint_->count() > 0 ? checkpoint_->currentData().toLongLong() : -1;
-  checkpoint_->clear();
   const bool usable = summary_.has_value();
-  if (usable) {
-    if (summary_->has_report) checkpoint_->addItem(tr("Final weights"), qint64{-1});
-    for (const qint64 step : checkpointSteps(runDir_)) {
-      checkpoint_->addItem(tr("Checkpoint at step %1").arg(step), step);
-    }
-    const int keep = sameRun ? checkpoint_->findData(chosenStep) : -1;
-    checkpoint_->setCurrentIndex(keep >= 0 ? keep
-                                           : (summary_->has_report ? 0 : checkpoint_->count() - 1));
-  }
+  fillCheckpointChoices(checkpoint_, summary_, runDir_, sameRun ? std::optional<qint64>(chosenStep) : std::nullopt);
   // The adapter exists for LoRA runs only.
   const bool lora = usable && summary_->is_lora();
   adapter_->setEnabled(lora);

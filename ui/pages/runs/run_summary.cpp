@@ -3,6 +3,7 @@
 
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QFileInfo>
 #include <QSignalBlocker>
 
@@ -170,9 +171,19 @@ QString settingsText(const RunSummary& s) {
   return parts.join(QStringLiteral(" · "));
 }
 
-void fillRunChoices(QComboBox* box, QStringList runs, const QString& current) {
-  std::reverse(runs.begin(), runs.end());  // newest first
+QString fillRunChoices(QComboBox* box, QStringList runs, const QString& current, const RunChoiceOptions& options) {
+  // 1. Newest first, the current one kept, each once; only finished runs when asked.
+  std::reverse(runs.begin(), runs.end());
   if (!current.isEmpty() && !runs.contains(current)) runs.prepend(current);
+  runs.removeDuplicates();
+  if (options.finishedOnly) {
+    runs.erase(std::remove_if(runs.begin(), runs.end(),
+                              [](const QString& run) {
+                                return !QFileInfo::exists(QDir(run).filePath(QString::fromLatin1(tb::run::kReportFile)));
+                              }),
+               runs.end());
+  }
+  // 2. One item each, named with its method and status.
   const QSignalBlocker block(box);
   box->clear();
   for (const QString& run : runs) {
@@ -181,9 +192,23 @@ void fillRunChoices(QComboBox* box, QStringList runs, const QString& current) {
     box->addItem(summary ? QStringLiteral("%1 — %2, %3").arg(name, methodText(qtext(summary->method)), qtext(summary->status))
                          : QObject::tr("%1 — cannot read").arg(name),
                  run);
-    box->setItemData(box->count() - 1, run, Qt::ToolTipRole);
+    box->setItemData(box->count() - 1, QDir::toNativeSeparators(run), Qt::ToolTipRole);
   }
+  if (runs.isEmpty() && !options.placeholder.isEmpty()) box->addItem(options.placeholder, QString());
   box->setCurrentIndex(current.isEmpty() ? 0 : std::max(0, box->findData(current)));
+  return box->currentData().toString();
+}
+
+void fillCheckpointChoices(QComboBox* box, const std::optional<RunSummary>& summary, const QString& runDir,
+                           std::optional<qint64> keepStep) {
+  box->clear();
+  if (!summary) return;
+  if (summary->has_report) box->addItem(QObject::tr("Final weights"), qint64{-1});
+  for (const qint64 step : checkpointSteps(runDir)) {
+    box->addItem(QObject::tr("Checkpoint at step %1").arg(step), step);
+  }
+  const int keep = keepStep ? box->findData(*keepStep) : -1;
+  box->setCurrentIndex(keep >= 0 ? keep : (summary->has_report ? 0 : box->count() - 1));
 }
 
 }  // namespace tbui

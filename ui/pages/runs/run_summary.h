@@ -60,9 +60,21 @@ QString forgettingSentence(const RunReport& report);
 // A report file for people: "At the end of training", "Evaluated again at step 20".
 QString reportLabel(const QString& file);
 
-// Fills a run chooser: `runs` (oldest first, as the project lists them) newest first, each as
-// "name — method, status" with the folder as item data and tooltip; `current` chosen (added when
-// it is not among them), else the newest. Signals of `box` are blocked while it fills.
-void fillRunChoices(QComboBox* box, QStringList runs, const QString& current);
+// The one run chooser of the Evaluate, Export and Compare steps. Fills `box` with `runs` (oldest
+// first, as the project lists them) newest first, each as "name — method, status" with the
+// folder as item data and tooltip; `current` chosen (added when it is not among them), else the
+// newest. `finishedOnly` keeps the runs with a report (Compare needs a tuned model's answers);
+// with none left, `placeholder` (when given) is the one item, with empty data. Signals of `box`
+// are blocked while it fills. Returns the folder chosen (empty when none).
+struct RunChoiceOptions {
+  bool finishedOnly = false;
+  QString placeholder;
+};
+QString fillRunChoices(QComboBox* box, QStringList runs, const QString& current, const RunChoiceOptions& options = {});
+// The weights chooser beside it: "Final weights" (item data -1) when the run finished, then
+// "Checkpoint at step N" (data N) for each checkpoint; `keepStep` chosen when listed, else the
+// final weights, else the last checkpoint. Empty for a run that cannot be read.
+void fillCheckpointChoices(QComboBox* box, const std::optional<RunSummary>& summary, const QString& runDir,
+                           std::optional<qint64> keepStep = std::nullopt);
 
 }  // namespace tbui
