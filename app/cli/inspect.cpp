@@ -7,6 +7,7 @@
 #include "app/cli/commands.h"
 #include "core/common/units.h"
 #include "core/engine/device.h"
+#include "core/model/model_family.h"
 #include "core/model/model_inspect.h"
 
 namespace tb::cli {
@@ -28,6 +29,7 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
       std::cout << "model          " << info.path << " (" << info.format << ")\n"
                 << "architecture   " << c.architecture << ", " << c.num_layers << " layers, hidden " << c.hidden_size
                 << ", " << c.num_heads << " heads (" << c.num_kv_heads << " key/value), head dim " << c.head_dim << "\n"
+                << "family         " << describe_family(c) << "\n"
                 << "parameters     " << info.parameter_count << "\n"
                 << "dtypes        ";
       for (const auto& [dtype, n] : info.dtype_params) std::cout << " " << dtype << ": " << n;

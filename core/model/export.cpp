@@ -1,6 +1,7 @@
 // LoRA merging and Hugging Face export (see export.h).
 #include "core/model/export.h"
 
+#include <cmath>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -61,10 +62,12 @@ TransformerWeights merged_weights(const Model& model, const LoraAdapter& adapter
 
 nlohmann::json hf_config_json(const ModelConfig& c, torch::ScalarType dtype) {
   static const std::map<std::string, std::string> kClass = {
-      {"llama", "LlamaForCausalLM"}, {"mistral", "MistralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"}};
+      {"llama", "LlamaForCausalLM"}, {"mistral", "MistralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"},
+      {"qwen3", "Qwen3ForCausalLM"},  {"gemma3", "Gemma3ForCausalLM"}};
+  const bool gemma = c.architecture == "gemma3";
   nlohmann::ordered_json j;
   j["architectures"] = {kClass.at(c.architecture)};
-  j["model_type"] = c.architecture;
+  j["model_type"] = gemma ? "gemma3_text" : c.architecture;
   j["vocab_size"] = c.vocab_size;
   j["hidden_size"] = c.hidden_size;
   j["intermediate_size"] = c.intermediate_size;
@@ -74,7 +77,18 @@ nlohmann::json hf_config_json(const ModelConfig& c, torch::ScalarType dtype) {
   j["head_dim"] = c.head_dim;
   j["max_position_embeddings"] = c.max_position_embeddings;
   j["rms_norm_eps"] = c.rms_norm_eps;
-  j["hidden_act"] = "silu";
+  if (gemma) {
+    j["hidden_activation"] = "gelu_pytorch_tanh";
+    // An integer in transformers' Gemma3TextConfig (its strict fields refuse 20.0).
+    const double scalar = c.query_pre_attn_scalar.value_or(static_cast<double>(c.head_dim));
+    if (scalar == std::floor(scalar)) j["query_pre_attn_scalar"] = static_cast<std::int64_t>(scalar);
+    else j["query_pre_attn_scalar"] = scalar;
+    std::vector<std::string> types;
+    for (std::int64_t i = 0; i < c.num_layers; ++i) types.push_back(c.layer_is_sliding(i) ? "sliding_attention" : "full_attention");
+    j["layer_types"] = types;
+  } else {
+    j["hidden_act"] = "silu";
+  }
   nlohmann::ordered_json rope = {{"rope_theta", c.rope_theta}};
   switch (c.rope_scaling.type) {
     case RopeScalingType::None: rope["rope_type"] = "default"; break;
@@ -87,14 +101,19 @@ nlohmann::json hf_config_json(const ModelConfig& c, torch::ScalarType dtype) {
       rope["original_max_position_embeddings"] = c.rope_scaling.original_max_position_embeddings;
       break;
   }
-  j["rope_parameters"] = rope;
+  if (gemma) {
+    j["rope_parameters"] = {{"full_attention", rope},
+                            {"sliding_attention", {{"rope_type", "default"}, {"rope_theta", c.rope_local_theta}}}};
+  } else {
+    j["rope_parameters"] = rope;
+  }
   j["tie_word_embeddings"] = c.tie_word_embeddings;
-  if (c.architecture == "llama") {
+  if (c.architecture == "llama" || c.architecture == "qwen3" || gemma) {
     j["attention_bias"] = c.attention_bias;
     j["mlp_bias"] = false;
   }
   if (c.architecture != "llama") j["sliding_window"] = c.sliding_window ? nlohmann::ordered_json(*c.sliding_window) : nlohmann::ordered_json();
-  if (c.architecture == "qwen2") j["use_sliding_window"] = false;
+  if (c.architecture == "qwen2" || c.architecture == "qwen3") j["use_sliding_window"] = false;
   j["bos_token_id"] = c.bos_token_id ? nlohmann::ordered_json(*c.bos_token_id) : nlohmann::ordered_json();
   j["eos_token_id"] = c.eos_token_ids.empty() ? nlohmann::ordered_json()
                       : c.eos_token_ids.size() == 1 ? nlohmann::ordered_json(c.eos_token_ids[0])

@@ -9,7 +9,7 @@
 
 namespace tb {
 
-std::optional<std::string> hf_name_for_gguf(const std::string& g) {
+std::optional<std::string> hf_name_for_gguf(const std::string& g, const std::string& architecture) {
   static const std::map<std::string, std::string> kTop = {
       {"token_embd.weight", "model.embed_tokens.weight"},
       {"output_norm.weight", "model.norm.weight"},
@@ -21,14 +21,25 @@ std::optional<std::string> hf_name_for_gguf(const std::string& g) {
       {"attn_v", "self_attn.v_proj"},       {"attn_output", "self_attn.o_proj"},
       {"ffn_gate", "mlp.gate_proj"},        {"ffn_up", "mlp.up_proj"},
       {"ffn_down", "mlp.down_proj"},
+      {"attn_q_norm", "self_attn.q_norm"},  {"attn_k_norm", "self_attn.k_norm"},
+  };
+  // Gemma 3 (llama.cpp's names): four norms a block.
+  static const std::map<std::string, std::string> kGemma3 = {
+      {"post_attention_norm", "post_attention_layernorm"},
+      {"ffn_norm", "pre_feedforward_layernorm"},
+      {"post_ffw_norm", "post_feedforward_layernorm"},
   };
   if (const auto it = kTop.find(g); it != kTop.end()) return it->second;
   static const std::regex kBlk(R"(blk\.(\d+)\.([a-z_]+)\.(weight|bias))");
   std::smatch m;
   if (!std::regex_match(g, m, kBlk)) return std::nullopt;
-  const auto it = kBlock.find(m[2].str());
-  if (it == kBlock.end()) return std::nullopt;
-  return "model.layers." + m[1].str() + "." + it->second + "." + m[3].str();
+  const std::string* hf = nullptr;
+  if (const auto it = kBlock.find(m[2].str()); it != kBlock.end()) hf = &it->second;
+  if (architecture == "gemma3") {
+    if (const auto it = kGemma3.find(m[2].str()); it != kGemma3.end()) hf = &it->second;
+  }
+  if (hf == nullptr) return std::nullopt;
+  return "model.layers." + m[1].str() + "." + *hf + "." + m[3].str();
 }
 
 torch::Tensor unpermute_rope_rows(const torch::Tensor& w, std::int64_t n_head) {
@@ -45,9 +56,11 @@ std::map<std::string, torch::Tensor> load_gguf_weights(const GgufFile& gguf, con
   std::map<std::string, torch::Tensor> out;
   const bool permuted = config.architecture == "llama";  // llama.cpp permutes Q/K for llama only
   for (const GgufTensorInfo& t : gguf.header().tensors) {
-    const auto hf = hf_name_for_gguf(t.name);
+    const auto hf = hf_name_for_gguf(t.name, config.architecture);
     if (!hf) continue;
     torch::Tensor w = load_f32(gguf, t.name);
+    // llama.cpp's Gemma converter stores every norm weight as 1 + w.
+    if (config.norm_adds_one && t.name.find("norm.weight") != std::string::npos) w = w - 1;
     if (permuted && t.name.find(".attn_q.") != std::string::npos) {
       w = unpermute_rope_rows(w, config.num_heads);
     } else if (permuted && t.name.find(".attn_k.") != std::string::npos) {
@@ -63,6 +76,12 @@ std::map<std::string, torch::Tensor> load_gguf_weights(const GgufFile& gguf, con
                              "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"}) {
       required.push_back("model.layers." + std::to_string(i) + "." + part + ".weight");
     }
+  }
+  for (std::int64_t i = 0; i < config.num_layers; ++i) {
+    std::vector<const char*> extra;
+    if (config.qk_norm) extra.insert(extra.end(), {"self_attn.q_norm", "self_attn.k_norm"});
+    if (config.sandwich_norms) extra.insert(extra.end(), {"pre_feedforward_layernorm", "post_feedforward_layernorm"});
+    for (const char* part : extra) required.push_back("model.layers." + std::to_string(i) + "." + part + ".weight");
   }
   for (const auto& name : required) {
     if (out.count(name) == 0) {

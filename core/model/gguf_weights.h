@@ -1,7 +1,7 @@
 // The weights of a GGUF file under Hugging Face names, dequantised to fp32: token_embd ->
 // model.embed_tokens, blk.N.attn_q -> model.layers.N.self_attn.q_proj, ... For Llama-
 // architecture files, Q and K rows come back from llama.cpp's RoPE permutation to the HF
-// layout. Not for quantised inference: everything is fp32 (or the dtype asked for).
+// layout; Gemma 3's norms lose the 1 llama.cpp's converter adds. Not for quantised inference: everything is fp32 (or the dtype asked for).
 #pragma once
 
 #include <map>
@@ -16,7 +16,8 @@
 namespace tb {
 
 // The HF name of a GGUF tensor name, or nullopt for a tensor we do not use (e.g. rope_freqs).
-std::optional<std::string> hf_name_for_gguf(const std::string& gguf_name);
+// Gemma 3 files name their four block norms differently (ffn_norm is the MLP's input norm).
+std::optional<std::string> hf_name_for_gguf(const std::string& gguf_name, const std::string& architecture = "llama");
 
 // Undoes llama.cpp's permute(w, n_head): rows [n_head, 2, d/2] -> [n_head, d/2, 2] order.
 // w: [n_head * head_dim, ...] -> same shape.

@@ -1,7 +1,9 @@
 // ModelConfig from config.json or GGUF metadata (see model_config.h). Defaults follow
-// transformers' LlamaConfig / MistralConfig / Qwen2Config where a key is absent.
+// transformers' LlamaConfig / MistralConfig / Qwen2Config / Qwen3Config / Gemma3TextConfig where
+// a key is absent.
 #include "core/model/model_config.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -19,7 +21,13 @@ struct Family {
   const char* model_type;
 };
 constexpr Family kFamilies[] = {
-    {"LlamaForCausalLM", "llama"}, {"MistralForCausalLM", "mistral"}, {"Qwen2ForCausalLM", "qwen2"}};
+    {"LlamaForCausalLM", "llama"},  {"MistralForCausalLM", "mistral"},   {"Qwen2ForCausalLM", "qwen2"},
+    {"Qwen3ForCausalLM", "qwen3"},  {"Gemma3ForCausalLM", "gemma3_text"}};
+
+// The name we keep for a family (model_type, except Gemma 3's text model).
+std::string family_name(const std::string& model_type) {
+  return model_type == "gemma3_text" ? "gemma3" : model_type;
+}
 
 std::int64_t get_int(const nlohmann::json& j, const char* key, const std::string& source,
                      std::optional<std::int64_t> fallback = std::nullopt) {
@@ -70,7 +78,53 @@ RopeScaling parse_rope_scaling(const nlohmann::json& j, const std::string& sourc
   return s;
 }
 
+// Gemma 3's differences: (1 + w) norms, four norms a block, scaled embeddings, GELU-tanh, the
+// query scale, and which layers are windowed (layer_types, or every Nth global in older files).
+void read_gemma3(const nlohmann::json& j, const std::string& source, ModelConfig& c) {
+  c.norm_adds_one = true;
+  c.sandwich_norms = true;
+  c.embedding_scale = std::sqrt(static_cast<double>(c.hidden_size));
+  const std::string act = j.value("hidden_activation", j.value("hidden_act", std::string("gelu_pytorch_tanh")));
+  if (act != "gelu_pytorch_tanh" && act != "gelu_tanh") {
+    throw FormatError("activation \"" + act + "\" is not supported for Gemma 3 (gelu_pytorch_tanh is)",
+                      {source, 0, "hidden_activation"});
+  }
+  c.activation = MlpActivation::GeluTanh;
+  c.query_pre_attn_scalar = get_double(j, "query_pre_attn_scalar", source, 256.0);
+  if (j.value("use_bidirectional_attention", false)) {
+    throw FormatError("bidirectional attention (an embedding model) is not supported; choose a causal Gemma 3",
+                      {source, 0, "use_bidirectional_attention"});
+  }
+  for (const char* cap : {"final_logit_softcapping", "attn_logit_softcapping"}) {
+    if (const auto it = j.find(cap); it != j.end() && !it->is_null()) {
+      throw FormatError("logit soft-capping is not supported (Gemma 3 has none; is this Gemma 2?)", {source, 0, cap});
+    }
+  }
+  c.sliding_window = get_optional_int(j, "sliding_window", source);
+  if (!c.sliding_window) c.sliding_window = 4096;
+  if (const auto it = j.find("layer_types"); it != j.end() && it->is_array()) {
+    for (const auto& t : *it) {
+      if (!t.is_string()) throw FormatError("must be a list of strings", {source, 0, "layer_types"});
+      c.sliding_layers.push_back(t.get<std::string>() == "sliding_attention");
+    }
+    if (static_cast<std::int64_t>(c.sliding_layers.size()) != c.num_layers) {
+      throw FormatError("must name one attention kind per layer (" + std::to_string(c.num_layers) + ")",
+                        {source, 0, "layer_types"});
+    }
+  } else {
+    const std::int64_t pattern = get_int(j, "sliding_window_pattern", source, 6);
+    if (pattern <= 0) throw FormatError("must be positive", {source, 0, "sliding_window_pattern"});
+    for (std::int64_t i = 0; i < c.num_layers; ++i) c.sliding_layers.push_back((i + 1) % pattern != 0);
+  }
+}
+
 }  // namespace
+
+bool ModelConfig::layer_is_sliding(std::int64_t i) const {
+  if (!sliding_window) return false;
+  if (sliding_layers.empty()) return true;
+  return i >= 0 && i < static_cast<std::int64_t>(sliding_layers.size()) && sliding_layers[static_cast<std::size_t>(i)];
+}
 
 std::int64_t ModelConfig::padding_id() const {
   if (pad_token_id) return *pad_token_id;
@@ -105,7 +159,7 @@ std::int64_t ModelConfig::parameter_count() const {
   const std::int64_t o = num_heads * head_dim * hidden_size;
   const std::int64_t bias = attention_bias ? (num_heads + 2 * num_kv_heads) * head_dim : 0;
   const std::int64_t mlp = 3 * hidden_size * intermediate_size;
-  const std::int64_t norms = 2 * hidden_size;
+  const std::int64_t norms = (sandwich_norms ? 4 : 2) * hidden_size + (qk_norm ? 2 * head_dim : 0);
   const std::int64_t block = q + kv + o + bias + mlp + norms;
   const std::int64_t embed = vocab_size * hidden_size;
   return num_layers * block + embed + hidden_size + (tie_word_embeddings ? 0 : embed);
@@ -123,8 +177,13 @@ ModelConfig config_from_hf_json(const nlohmann::json& j, const std::string& sour
   ModelConfig c;
   for (const Family& f : kFamilies) {
     if (arch_class == f.hf_class || (arch_class.empty() && model_type == f.model_type)) {
-      c.architecture = f.model_type;
+      c.architecture = family_name(f.model_type);
     }
+  }
+  if (c.architecture.empty() && (arch_class == "Gemma3ForConditionalGeneration" || model_type == "gemma3")) {
+    throw FormatError("Gemma 3 4B and larger are image-and-text models (Gemma3ForConditionalGeneration); "
+                      "their text part alone is not supported yet. Gemma 3 270M and 1B "
+                      "(Gemma3ForCausalLM) are.", {source, 0, "architectures"});
   }
   if (c.architecture.empty()) {
     throw FormatError("architecture \"" + (arch_class.empty() ? model_type : arch_class) +
@@ -141,21 +200,31 @@ ModelConfig config_from_hf_json(const nlohmann::json& j, const std::string& sour
   c.head_dim = get_int(j, "head_dim", source, c.num_heads > 0 ? c.hidden_size / c.num_heads : 0);
   c.max_position_embeddings = get_int(j, "max_position_embeddings", source, 2048);
   c.rms_norm_eps = get_double(j, "rms_norm_eps", source, 1e-6);
-  // transformers 5 keeps rope_theta inside rope_parameters; older files have it at the top.
-  double theta = get_double(j, "rope_theta", source, c.architecture == "qwen2" ? 1e6 : 10000.0);
+  // transformers 5 keeps rope_theta inside rope_parameters (per attention kind for Gemma 3:
+  // {"full_attention": {...}, "sliding_attention": {...}}); older files have it at the top.
+  const bool gemma = c.architecture == "gemma3";
+  double theta = get_double(j, "rope_theta", source, c.architecture == "qwen2" || gemma ? 1e6 : 10000.0);
+  c.rope_local_theta = get_double(j, "rope_local_base_freq", source, 10000.0);
   if (const auto rp = j.find("rope_parameters"); rp != j.end() && rp->is_object()) {
-    theta = get_double(*rp, "rope_theta", source, theta);
-    c.rope_scaling = parse_rope_scaling(nlohmann::json{{"rope_scaling", *rp}}, source);
+    const auto full = rp->find("full_attention");
+    const nlohmann::json& global = full != rp->end() && full->is_object() ? *full : *rp;
+    theta = get_double(global, "rope_theta", source, theta);
+    c.rope_scaling = parse_rope_scaling(nlohmann::json{{"rope_scaling", global}}, source);
+    if (const auto local = rp->find("sliding_attention"); local != rp->end() && local->is_object()) {
+      c.rope_local_theta = get_double(*local, "rope_theta", source, c.rope_local_theta);
+    }
   } else {
     c.rope_scaling = parse_rope_scaling(j, source);
   }
   c.rope_theta = theta;
   c.tie_word_embeddings = j.value("tie_word_embeddings", false);
   c.attention_bias = c.architecture == "qwen2" ? true : j.value("attention_bias", false);
-  if (c.architecture != "llama") {
+  if (c.architecture == "mistral" || c.architecture == "qwen2" || c.architecture == "qwen3") {
     const bool use_sliding = j.value("use_sliding_window", c.architecture == "mistral");
     if (use_sliding) c.sliding_window = get_optional_int(j, "sliding_window", source);
   }
+  c.qk_norm = c.architecture == "qwen3" || gemma;
+  if (gemma) read_gemma3(j, source, c);
   c.bos_token_id = get_optional_int(j, "bos_token_id", source);
   c.pad_token_id = get_optional_int(j, "pad_token_id", source);
   if (const auto it = j.find("eos_token_id"); it != j.end() && !it->is_null()) {
@@ -182,8 +251,8 @@ ModelConfig config_from_gguf(const GgufFile& gguf) {
   const GgufValue* arch_value = gguf.find_metadata("general.architecture");
   if (arch_value == nullptr) throw FormatError("missing general.architecture", {source});
   const std::string arch = arch_value->as_string("general.architecture");
-  if (arch != "llama" && arch != "qwen2") {
-    throw FormatError("GGUF architecture \"" + arch + "\" is not supported (llama, qwen2 are; "
+  if (arch != "llama" && arch != "qwen2" && arch != "qwen3" && arch != "gemma3") {
+    throw FormatError("GGUF architecture \"" + arch + "\" is not supported (llama, qwen2, qwen3, gemma3 are; "
                       "Mistral files use llama)", {source, 0, "general.architecture"});
   }
   auto get = [&](const std::string& key) -> const GgufValue* { return gguf.find_metadata(arch + "." + key); };
@@ -203,7 +272,7 @@ ModelConfig config_from_gguf(const GgufFile& gguf) {
   c.max_position_embeddings = get("context_length") ? req_int("context_length") : 2048;
   if (const GgufValue* v = get("attention.layer_norm_rms_epsilon")) c.rms_norm_eps = v->as_float("rms_epsilon");
   if (const GgufValue* v = get("rope.freq_base")) c.rope_theta = v->as_float("rope.freq_base");
-  else if (arch == "qwen2") c.rope_theta = 1e6;
+  else if (arch != "llama") c.rope_theta = 1e6;
   if (const GgufValue* v = get("rope.scaling.type")) {
     const std::string t = v->as_string("rope.scaling.type");
     if (t == "linear") {
@@ -214,6 +283,18 @@ ModelConfig config_from_gguf(const GgufFile& gguf) {
     }
   }
   c.attention_bias = arch == "qwen2";
+  c.qk_norm = arch == "qwen3" || arch == "gemma3";
+  if (arch == "gemma3") {
+    // As llama.cpp runs Gemma 3: every sixth layer global, the others windowed with a local
+    // RoPE base of 10000, queries scaled by head_dim (the 270M and 1B models' query_pre_attn_scalar).
+    c.norm_adds_one = true;
+    c.sandwich_norms = true;
+    c.embedding_scale = std::sqrt(static_cast<double>(c.hidden_size));
+    c.activation = MlpActivation::GeluTanh;
+    c.query_pre_attn_scalar = static_cast<double>(c.head_dim);
+    c.sliding_window = get("attention.sliding_window") ? req_int("attention.sliding_window") : 512;
+    for (std::int64_t i = 0; i < c.num_layers; ++i) c.sliding_layers.push_back((i + 1) % 6 != 0);
+  }
   // 2. The vocabulary: the explicit size, else the token list's length.
   if (get("vocab_size")) {
     c.vocab_size = req_int("vocab_size");
@@ -247,6 +328,14 @@ void to_json(nlohmann::json& out, const ModelConfig& c) {
          {"attention_bias", c.attention_bias},
          {"parameter_count", c.parameter_count()}};
   if (c.sliding_window) out["sliding_window"] = *c.sliding_window;
+  if (c.qk_norm) out["qk_norm"] = true;
+  if (c.architecture == "gemma3") {
+    std::int64_t windowed = 0;
+    for (std::int64_t i = 0; i < c.num_layers; ++i) windowed += c.layer_is_sliding(i) ? 1 : 0;
+    out["sliding_layers"] = windowed;
+    out["rope_local_theta"] = c.rope_local_theta;
+    out["query_pre_attn_scalar"] = c.query_pre_attn_scalar.value_or(static_cast<double>(c.head_dim));
+  }
 }
 
 }  // namespace tb

@@ -1,6 +1,7 @@
-// ModelConfig: the shape of a Llama-family decoder (Llama, Mistral, Qwen2), read from a Hugging
-// Face config.json or from GGUF metadata (llama.*, qwen2.*). An unsupported architecture is an
-// error that names it and lists what is supported.
+// ModelConfig: the shape of a Llama-family decoder (Llama, Mistral, Qwen2, Qwen3, Gemma 3 text)
+// and each family's differences from Llama, read from a Hugging Face config.json or from GGUF
+// metadata (llama.*, qwen2.*, qwen3.*, gemma3.*). An unsupported architecture is an error that
+// names it and lists what is supported.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +26,10 @@ struct RopeScaling {
   std::int64_t original_max_position_embeddings = 8192;  // llama3
 };
 
+enum class MlpActivation { Silu, GeluTanh };
+
 struct ModelConfig {
-  std::string architecture;  // "llama", "mistral" or "qwen2"
+  std::string architecture;  // "llama", "mistral", "qwen2", "qwen3" or "gemma3"
   std::int64_t vocab_size = 0;
   std::int64_t hidden_size = 0;
   std::int64_t intermediate_size = 0;
@@ -46,6 +49,21 @@ struct ModelConfig {
   std::optional<std::int64_t> pad_token_id;
   std::string torch_dtype;  // as saved ("float32", "bfloat16", ...); empty if unknown
 
+  // Family differences from Llama (all off for Llama, Mistral and Qwen2).
+  bool qk_norm = false;         // Qwen3, Gemma 3: RMSNorm over each head's q and k before RoPE
+  bool norm_adds_one = false;   // Gemma: every RMSNorm scales by (1 + w), not w
+  bool sandwich_norms = false;  // Gemma 3: norms after attention and before and after the MLP
+  double embedding_scale = 1.0;  // Gemma: embeddings times sqrt(hidden_size)
+  MlpActivation activation = MlpActivation::Silu;  // Gemma: GELU with the tanh approximation
+  std::optional<double> query_pre_attn_scalar;     // Gemma: scores scaled by its -1/2, not head_dim's
+  // Gemma 3: per layer, true where attention is windowed (empty: every layer when
+  // sliding_window is set). Windowed layers use rope_local_theta, unscaled.
+  std::vector<bool> sliding_layers;
+  double rope_local_theta = 10000.0;
+
+  // True when layer `i` attends through the sliding window.
+  bool layer_is_sliding(std::int64_t i) const;
+
   // Checks the numbers fit together (heads divide, sizes positive); throws tb::FormatError.
   void validate(const std::string& source) const;
   std::int64_t parameter_count() const;
@@ -54,7 +72,7 @@ struct ModelConfig {
   std::int64_t padding_id() const;
 };
 
-// The architectures we run, for messages: "LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM".
+// The architectures we run, for messages: "LlamaForCausalLM, MistralForCausalLM, ...".
 std::string supported_architectures();
 
 ModelConfig config_from_hf_json(const nlohmann::json& json, const std::string& source);

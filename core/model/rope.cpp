@@ -1,15 +1,19 @@
-// RoPE (see rope.h), after transformers' modeling_rope_utils (default, linear, llama3).
+// RoPE (see rope.h), after transformers' modeling_rope_utils (default, linear, llama3) and
+// Gemma 3's local base for windowed layers.
 #include "core/model/rope.h"
 
 #include <cmath>
 
 namespace tb {
 
-torch::Tensor rope_inverse_frequencies(const ModelConfig& config) {
+torch::Tensor rope_inverse_frequencies(const ModelConfig& config, bool sliding_layer) {
   const auto dim = config.head_dim;
-  // 1. Base frequencies: 1 / theta^(2i / dim).
+  // 1. Base frequencies: 1 / theta^(2i / dim); a windowed Gemma 3 layer has its own base and
+  //    no scaling.
   const auto exponents = torch::arange(0, dim, 2, torch::kInt64).to(torch::kFloat32) / static_cast<double>(dim);
-  auto inv_freq = 1.0 / torch::pow(config.rope_theta, exponents);  // [dim / 2]
+  const bool local = sliding_layer && !config.sliding_layers.empty();
+  auto inv_freq = 1.0 / torch::pow(local ? config.rope_local_theta : config.rope_theta, exponents);  // [dim / 2]
+  if (local) return inv_freq;
   const RopeScaling& s = config.rope_scaling;
   if (s.type == RopeScalingType::Linear) return inv_freq / s.factor;
   if (s.type != RopeScalingType::Llama3) return inv_freq;

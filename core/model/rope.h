@@ -9,8 +9,9 @@
 
 namespace tb {
 
-// inv_freq: [head_dim / 2], fp32.
-torch::Tensor rope_inverse_frequencies(const ModelConfig& config);
+// inv_freq: [head_dim / 2], fp32. For a sliding-window layer of a model with a local base
+// (Gemma 3), rope_local_theta without scaling.
+torch::Tensor rope_inverse_frequencies(const ModelConfig& config, bool sliding_layer = false);
 
 // positions: [B, T] int64 -> cos, sin: [B, T, head_dim] fp32.
 std::pair<torch::Tensor, torch::Tensor> rope_cos_sin(const torch::Tensor& inv_freq, const torch::Tensor& positions);

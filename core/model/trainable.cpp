@@ -37,6 +37,15 @@ std::vector<std::string> freeze_trainable_names(const ModelConfig& c, const Free
       const bool is_norm = std::string(t).find("layernorm") != std::string::npos;
       if (top || (spec.norms && is_norm)) names.push_back(block(i) + t);
     }
+    // Family extras: per-head q/k norms (Qwen3, Gemma 3) and Gemma 3's MLP norms.
+    std::vector<const char*> extra_norms;
+    if (c.qk_norm) extra_norms.insert(extra_norms.end(), {"self_attn.q_norm.weight", "self_attn.k_norm.weight"});
+    if (c.sandwich_norms) {
+      extra_norms.insert(extra_norms.end(), {"pre_feedforward_layernorm.weight", "post_feedforward_layernorm.weight"});
+    }
+    for (const char* t : extra_norms) {
+      if (top || spec.norms) names.push_back(block(i) + t);
+    }
     if (top && c.attention_bias) {
       for (const char* b : kBiases) names.push_back(block(i) + b);
     }
@@ -89,7 +98,7 @@ TransformerWeights random_weights(const ModelConfig& c, std::uint64_t seed, doub
   const std::int64_t QD = c.num_heads * c.head_dim, KD = c.num_kv_heads * c.head_dim;
   TransformerWeights w;
   w.embed = normal({c.vocab_size, C});
-  w.final_norm = torch::ones({C}, opts);
+  w.final_norm = c.norm_adds_one ? torch::zeros({C}, opts) : torch::ones({C}, opts);
   w.lm_head = c.tie_word_embeddings ? w.embed : normal({c.vocab_size, C});
   for (std::int64_t i = 0; i < c.num_layers; ++i) {
     LayerWeights l;
@@ -107,6 +116,20 @@ TransformerWeights random_weights(const ModelConfig& c, std::uint64_t seed, doub
     l.gate = normal({F, C});
     l.up = normal({F, C});
     l.down = normal({C, F});
+    // Norm weights start at the identity: 1, or 0 where the family scales by (1 + w).
+    const auto identity = [&](std::int64_t n) { return c.norm_adds_one ? torch::zeros({n}, opts) : torch::ones({n}, opts); };
+    if (c.norm_adds_one) {
+      l.input_norm = identity(C);
+      l.post_norm = identity(C);
+    }
+    if (c.qk_norm) {
+      l.q_norm = identity(c.head_dim);
+      l.k_norm = identity(c.head_dim);
+    }
+    if (c.sandwich_norms) {
+      l.pre_ffn_norm = identity(C);
+      l.post_ffn_norm = identity(C);
+    }
     w.layers.push_back(l);
   }
   return w;

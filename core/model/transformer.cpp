@@ -1,5 +1,5 @@
 // The Llama-family decoder (see transformer.h), after transformers' modeling_llama /
-// modeling_qwen2 / modeling_mistral.
+// modeling_qwen2 / modeling_mistral / modeling_qwen3 / modeling_gemma3.
 #include "core/model/transformer.h"
 
 #include "core/common/error.h"
@@ -98,6 +98,11 @@ torch::Tensor checkpointed(const torch::Tensor& x, BlockFn fn) {
   return CheckpointedBlock::apply(x, c10::make_intrusive<BlockFnHolder>(std::move(fn)));
 }
 
+// RMSNorm with the family's weight rule: w, or (1 + w) for Gemma.
+torch::Tensor norm(const ModelConfig& c, const torch::Tensor& x, const torch::Tensor& w) {
+  return kernels::rms_norm(x, c.norm_adds_one ? w + 1 : w, c.rms_norm_eps);
+}
+
 const LoraPair* lora_for(const ForwardOptions& o, std::int64_t layer, BlockModule m) {
   if (o.lora == nullptr) return nullptr;
   const LoraPair& p = o.lora->block(layer, m);
@@ -105,6 +110,17 @@ const LoraPair* lora_for(const ForwardOptions& o, std::int64_t layer, BlockModul
 }
 
 }  // namespace
+
+std::vector<torch::Tensor*> LayerWeights::all() {
+  return {&input_norm, &post_norm, &q, &k, &v, &o, &q_bias, &k_bias, &v_bias, &gate, &up, &down,
+          &q_norm, &k_norm, &pre_ffn_norm, &post_ffn_norm};
+}
+
+std::vector<const torch::Tensor*> LayerWeights::all() const {
+  std::vector<const torch::Tensor*> out;
+  for (torch::Tensor* t : const_cast<LayerWeights*>(this)->all()) out.push_back(t);
+  return out;
+}
 
 TransformerWeights TransformerWeights::from_map(const std::map<std::string, torch::Tensor>& m, const ModelConfig& c,
                                                 const std::string& source) {
@@ -131,6 +147,14 @@ TransformerWeights TransformerWeights::from_map(const std::map<std::string, torc
     l.gate = need(m, p + "mlp.gate_proj.weight", {F, C}, source);
     l.up = need(m, p + "mlp.up_proj.weight", {F, C}, source);
     l.down = need(m, p + "mlp.down_proj.weight", {C, F}, source);
+    if (c.qk_norm) {
+      l.q_norm = need(m, p + "self_attn.q_norm.weight", {c.head_dim}, source);
+      l.k_norm = need(m, p + "self_attn.k_norm.weight", {c.head_dim}, source);
+    }
+    if (c.sandwich_norms) {
+      l.pre_ffn_norm = need(m, p + "pre_feedforward_layernorm.weight", {C}, source);
+      l.post_ffn_norm = need(m, p + "post_feedforward_layernorm.weight", {C}, source);
+    }
     w.layers.push_back(l);
   }
   return w;
@@ -158,6 +182,14 @@ std::map<std::string, torch::Tensor> TransformerWeights::to_map(const ModelConfi
     m[p + "mlp.gate_proj.weight"] = l.gate;
     m[p + "mlp.up_proj.weight"] = l.up;
     m[p + "mlp.down_proj.weight"] = l.down;
+    if (l.q_norm.defined()) {
+      m[p + "self_attn.q_norm.weight"] = l.q_norm;
+      m[p + "self_attn.k_norm.weight"] = l.k_norm;
+    }
+    if (l.pre_ffn_norm.defined()) {
+      m[p + "pre_feedforward_layernorm.weight"] = l.pre_ffn_norm;
+      m[p + "post_feedforward_layernorm.weight"] = l.post_ffn_norm;
+    }
   }
   return m;
 }
@@ -169,8 +201,11 @@ TransformerWeights TransformerWeights::map(const std::function<torch::Tensor(con
   w.final_norm = f(final_norm);
   w.lm_head = lm_head.is_same(embed) ? w.embed : f(lm_head);
   for (const auto& l : layers) {
-    w.layers.push_back({f(l.input_norm), f(l.post_norm), f(l.q), f(l.k), f(l.v), f(l.o), f(l.q_bias), f(l.k_bias),
-                        f(l.v_bias), f(l.gate), f(l.up), f(l.down)});
+    LayerWeights out;
+    const auto from = l.all();
+    const auto to = out.all();
+    for (std::size_t i = 0; i < from.size(); ++i) *to[i] = f(*from[i]);
+    w.layers.push_back(std::move(out));
   }
   return w;
 }
@@ -213,47 +248,79 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
   const std::int64_t past = o.cache != nullptr ? o.cache->length() : 0;
   // 1. Embeddings (with the embedding LoRA: one-hot(ids) A^T B^T = A[:, ids]^T B^T).
   auto x = F::embedding(ids, w.embed);  // [B, T, C]
+  // Gemma scales the embeddings (in their dtype, as transformers does), before any LoRA delta.
+  if (c.embedding_scale != 1.0) x = x * torch::scalar_tensor(c.embedding_scale, x.options());
   if (o.lora != nullptr && o.lora->embed().defined()) {
     const auto& e = o.lora->embed();
     x = x + F::embedding(ids, e.a.t()).matmul(e.b.t()).to(x.scalar_type()) * o.lora->scaling();
   }
-  const auto [rope_cos, rope_sin] = rope_cos_sin(inv_freq, positions);  // [B, T, D]
+  // 2. RoPE tables and masks: one set for global layers, and for models whose windowed layers
+  //    have their own RoPE base (Gemma 3) a second set for those.
   torch::Tensor key_valid = o.key_valid;
   if (o.cache != nullptr) key_valid = o.cache->has_padding() ? o.cache->key_valid() : torch::Tensor();
-  const auto mask = build_attention_mask(T, past, key_valid, o.segment_ids, c.sliding_window, ids.device());
-  const bool causal = !mask.defined() && past == 0 && T > 1;
+  struct Attention {
+    torch::Tensor cos, sin;  // [B, T, D]
+    torch::Tensor mask;      // [B, 1, T, S] bool, or undefined for plain causal
+    bool causal = false;
+  };
+  const auto attention_for = [&](const torch::Tensor& freqs, std::optional<std::int64_t> window) {
+    Attention a;
+    std::tie(a.cos, a.sin) = rope_cos_sin(freqs, positions);
+    a.mask = build_attention_mask(T, past, key_valid, o.segment_ids, window, ids.device());
+    a.causal = !a.mask.defined() && past == 0 && T > 1;
+    return a;
+  };
+  const bool per_layer = !c.sliding_layers.empty();
+  const Attention global = attention_for(inv_freq, per_layer ? std::nullopt : c.sliding_window);
+  const Attention local = per_layer ? attention_for(rope_inverse_frequencies(c, true).to(inv_freq.device()), c.sliding_window)
+                                    : global;
+  const std::optional<double> scale =
+      c.query_pre_attn_scalar ? std::optional<double>(1.0 / std::sqrt(*c.query_pre_attn_scalar)) : std::nullopt;
 
   // One decoder block: x [B, T, C] -> [B, T, C]. Everything it reads is captured by value (the
   // tensors are handles), because a checkpointed block runs again in the backward pass, after
   // this function has returned; the model config, LoRA adapter and GGUF blocks outlive it.
-  const auto block = [&c, o, B, T, H, Hkv, D, mask, causal, rope_cos = rope_cos, rope_sin = rope_sin,
-                      layers = w.layers, blocks = w.blocks](std::int64_t i, torch::Tensor x) {
+  const auto block = [&c, o, B, T, H, Hkv, D, global, local, scale, layers = w.layers,
+                      blocks = w.blocks](std::int64_t i, torch::Tensor x) {
     const LayerWeights& l = layers[static_cast<std::size_t>(i)];
     const LayerBlocks* lb = blocks ? &blocks->layers[static_cast<std::size_t>(i)] : nullptr;
-    // 2. Attention block: x + o(attn(rope(q), rope(k), v)).
-    const auto h = kernels::rms_norm(x, l.input_norm, c.rms_norm_eps);  // [B, T, C]
-    auto q = linear(h, l.q, l.q_bias, lora_for(o, i, BlockModule::Q), o, lb ? &lb->q : nullptr).view({B, T, H, D}).transpose(1, 2);
-    auto k = linear(h, l.k, l.k_bias, lora_for(o, i, BlockModule::K), o, lb ? &lb->k : nullptr).view({B, T, Hkv, D}).transpose(1, 2);
+    const Attention& a = c.layer_is_sliding(i) ? local : global;
+    // 3. Attention block: x + o(attn(rope(norm(q)), rope(norm(k)), v)), the q/k norms per head
+    //    where the family has them (Qwen3, Gemma 3), the output normed too with sandwich norms.
+    const auto h = norm(c, x, l.input_norm);  // [B, T, C]
+    auto q = linear(h, l.q, l.q_bias, lora_for(o, i, BlockModule::Q), o, lb ? &lb->q : nullptr).view({B, T, H, D});
+    auto k = linear(h, l.k, l.k_bias, lora_for(o, i, BlockModule::K), o, lb ? &lb->k : nullptr).view({B, T, Hkv, D});
     auto v = linear(h, l.v, l.v_bias, lora_for(o, i, BlockModule::V), o, lb ? &lb->v : nullptr).view({B, T, Hkv, D}).transpose(1, 2);
+    if (l.q_norm.defined()) {
+      q = norm(c, q, l.q_norm);  // [B, T, H, D]
+      k = norm(c, k, l.k_norm);  // [B, T, Hkv, D]
+    }
+    q = q.transpose(1, 2);  // [B, H, T, D]
+    k = k.transpose(1, 2);  // [B, Hkv, T, D]
     const bool fused = kernels::fused_cpu_inference(q);
-    q = fused ? kernels::rope_cpu(q, rope_cos, rope_sin) : apply_rope(q, rope_cos, rope_sin);  // [B, H, T, D]
-    k = fused ? kernels::rope_cpu(k, rope_cos, rope_sin) : apply_rope(k, rope_cos, rope_sin);  // [B, Hkv, T, D]
+    q = fused ? kernels::rope_cpu(q, a.cos, a.sin) : apply_rope(q, a.cos, a.sin);  // [B, H, T, D]
+    k = fused ? kernels::rope_cpu(k, a.cos, a.sin) : apply_rope(k, a.cos, a.sin);  // [B, Hkv, T, D]
     if (o.cache != nullptr) std::tie(k, v) = o.cache->append(i, k, v);  // [B, Hkv, S, D]
-    const auto attn = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<torch::Tensor>(mask) : std::nullopt,
-                                                       0.0, causal, std::nullopt, /*enable_gqa=*/Hkv != H);
+    const auto attn = at::scaled_dot_product_attention(q, k, v, a.mask.defined() ? std::optional<torch::Tensor>(a.mask) : std::nullopt,
+                                                       0.0, a.causal, scale, /*enable_gqa=*/Hkv != H);
     const auto merged = attn.transpose(1, 2).reshape({B, T, H * D});
-    x = x + linear(merged, l.o, {}, lora_for(o, i, BlockModule::O), o, lb ? &lb->o : nullptr);
-    // 3. MLP block: x + down(silu(gate(h)) * up(h)).
-    const auto h2 = kernels::rms_norm(x, l.post_norm, c.rms_norm_eps);
+    auto attn_out = linear(merged, l.o, {}, lora_for(o, i, BlockModule::O), o, lb ? &lb->o : nullptr);  // [B, T, C]
+    if (c.sandwich_norms) attn_out = norm(c, attn_out, l.post_norm);
+    x = x + attn_out;
+    // 4. MLP block: x + down(act(gate(h)) * up(h)), act SiLU or GELU-tanh (Gemma).
+    const auto h2 = norm(c, x, c.sandwich_norms ? l.pre_ffn_norm : l.post_norm);
     const auto gate = linear(h2, l.gate, {}, lora_for(o, i, BlockModule::Gate), o, lb ? &lb->gate : nullptr);
     const auto up = linear(h2, l.up, {}, lora_for(o, i, BlockModule::Up), o, lb ? &lb->up : nullptr);
-    return x + linear(F::silu(gate) * up, l.down, {}, lora_for(o, i, BlockModule::Down), o, lb ? &lb->down : nullptr);
+    const auto act = c.activation == MlpActivation::GeluTanh ? F::gelu(gate, F::GELUFuncOptions().approximate("tanh"))
+                                                             : F::silu(gate);
+    auto mlp_out = linear(act * up, l.down, {}, lora_for(o, i, BlockModule::Down), o, lb ? &lb->down : nullptr);
+    if (c.sandwich_norms) mlp_out = norm(c, mlp_out, l.post_ffn_norm);
+    return x + mlp_out;
   };
   const bool checkpoint = o.checkpoint_blocks && o.cache == nullptr && torch::GradMode::is_enabled();
   const auto block_trains = [&](std::int64_t i) {
     const LayerWeights& l = w.layers[static_cast<std::size_t>(i)];
-    for (const auto* t : {&l.input_norm, &l.post_norm, &l.q, &l.k, &l.v, &l.o, &l.q_bias, &l.k_bias, &l.v_bias,
-                          &l.gate, &l.up, &l.down}) {
+    for (const torch::Tensor* t : l.all()) {
       if (t->defined() && t->requires_grad()) return true;
     }
     for (std::size_t m = 0; m < kBlockModuleNames.size(); ++m) {
@@ -273,7 +340,7 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
     x = checkpointed(x, [block, i](const torch::Tensor& in) { return block(i, in); });
   }
   if (o.cache != nullptr) o.cache->advance(T);
-  return kernels::rms_norm(x, w.final_norm, c.rms_norm_eps);  // [B, T, C]
+  return norm(c, x, w.final_norm);  // [B, T, C]
 }
 
 torch::Tensor lm_head_logits(const TransformerWeights& w, const torch::Tensor& hidden, const ForwardOptions& o) {

@@ -1,7 +1,8 @@
-// The Llama-family decoder (Llama, Mistral, Qwen2) in libtorch: embeddings, RMSNorm, RoPE,
-// grouped-query attention through scaled_dot_product_attention (causal; padding masks; block-
-// diagonal masks for packed sequences), SwiGLU MLP, optional q/k/v bias, tied or separate
-// lm_head; any dtype and device the weights are in. Optional LoRA on top, never merged here.
+// The Llama-family decoder (Llama, Mistral, Qwen2, Qwen3, Gemma 3 text) in libtorch: embeddings,
+// RMSNorm, RoPE, grouped-query attention through scaled_dot_product_attention (causal; padding
+// masks; block-diagonal masks for packed sequences; sliding windows per layer), gated MLP,
+// optional q/k/v bias, per-head q/k norms and Gemma's sandwich norms, tied or separate lm_head;
+// any dtype and device the weights are in. Optional LoRA on top, never merged here.
 #pragma once
 
 #include <functional>
@@ -19,10 +20,18 @@
 namespace tb {
 
 struct LayerWeights {
+  // post_norm is HF's post_attention_layernorm: the MLP's input norm, except with sandwich
+  // norms (Gemma 3), where it norms the attention output and pre_ffn_norm norms the MLP input.
   torch::Tensor input_norm, post_norm;      // [C]
   torch::Tensor q, k, v, o;                 // [H*D, C], [Hkv*D, C], [Hkv*D, C], [C, H*D]
   torch::Tensor q_bias, k_bias, v_bias;     // undefined unless attention_bias
   torch::Tensor gate, up, down;             // [F, C], [F, C], [C, F]
+  torch::Tensor q_norm, k_norm;             // [D]; undefined unless qk_norm (Qwen3, Gemma 3)
+  torch::Tensor pre_ffn_norm, post_ffn_norm;  // [C]; undefined unless sandwich_norms (Gemma 3)
+
+  // Every tensor of the block, defined or not, in one fixed order (for map() and checks).
+  std::vector<torch::Tensor*> all();
+  std::vector<const torch::Tensor*> all() const;
 };
 
 struct TransformerWeights {

@@ -2,6 +2,7 @@
 // character (bytes_to_unicode), so that BPE vocabularies are strings ("Ġ" is the space byte).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,5 +18,7 @@ std::optional<std::string> byte_level_to_bytes(std::string_view text);
 
 // One UTF-8 character's length from its lead byte (1 for invalid lead bytes).
 std::size_t utf8_char_length(unsigned char lead);
+// The UTF-8 bytes of code point `cp` (up to U+10FFFF).
+std::string utf8_encode(std::uint32_t cp);
 
 }  // namespace tb

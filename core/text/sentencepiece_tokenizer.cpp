@@ -3,6 +3,7 @@
 
 #include <sentencepiece_processor.h>
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -73,6 +74,23 @@ void check_piece(const std::string& model, std::size_t at, const std::string& so
   }
 }
 
+// Protobuf fields for the model we write: varint (wire type 0), fixed32 (5), bytes (2).
+void put_varint_field(std::string& out, std::uint32_t field, std::uint64_t value) {
+  write_varint(out, (field << 3) | 0);
+  write_varint(out, value);
+}
+void put_float_field(std::string& out, std::uint32_t field, float value) {
+  write_varint(out, (field << 3) | 5);
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((bits >> (8 * i)) & 0xFF);  // little-endian
+}
+void put_bytes_field(std::string& out, std::uint32_t field, const std::string& bytes) {
+  write_varint(out, (field << 3) | 2);
+  write_varint(out, bytes.size());
+  out += bytes;
+}
+
 bool looks_like_tiktoken(const std::string& bytes) {
   // tiktoken files are lines "<base64> <rank>".
   const auto nl = bytes.find('\n');
@@ -131,6 +149,93 @@ std::string without_dummy_prefix(const std::string& model, const std::string& so
     out += spec;
   }
   return out;
+}
+
+std::string sentencepiece_model_from_gguf(const GgufHeader& header, const std::string& source) {
+  const auto find = [&](const char* key) { return find_metadata(header, key); };
+  const GgufValue* tokens = find("tokenizer.ggml.tokens");
+  if (tokens == nullptr) throw FormatError("a SentencePiece vocabulary needs tokenizer.ggml.tokens", {source});
+  const auto& pieces = tokens->as_array("tokenizer.ggml.tokens");
+  const GgufValue* scores_value = find("tokenizer.ggml.scores");
+  const GgufValue* types_value = find("tokenizer.ggml.token_type");
+  const GgufArray* scores = scores_value ? &scores_value->as_array("tokenizer.ggml.scores") : nullptr;
+  const GgufArray* types = types_value ? &types_value->as_array("tokenizer.ggml.token_type") : nullptr;
+  if (scores != nullptr && scores->size() != pieces.size()) {
+    throw FormatError("has " + std::to_string(scores->size()) + " entries for " + std::to_string(pieces.size()) +
+                      " tokens", {source, 0, "tokenizer.ggml.scores"});
+  }
+  if (types != nullptr && types->size() != pieces.size()) {
+    throw FormatError("has " + std::to_string(types->size()) + " entries for " + std::to_string(pieces.size()) +
+                      " tokens", {source, 0, "tokenizer.ggml.token_type"});
+  }
+  auto id_of = [&](const char* key, std::int64_t fallback) -> std::int64_t {
+    const GgufValue* v = find(key);
+    if (v == nullptr) return fallback;
+    const auto id = v->as_int(key);
+    if (id < 0 || id >= static_cast<std::int64_t>(pieces.size())) throw FormatError("token id out of range", {source, 0, key});
+    return id;
+  };
+  // 1. The pieces (ModelProto field 1: piece = 1, score = 2, type = 3).
+  std::string model;
+  std::size_t byte_pieces = 0;
+  std::int64_t unk_from_types = -1;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const std::string& piece = pieces[i].as_string("tokenizer.ggml.tokens");
+    const std::int64_t type = types ? (*types)[i].as_int("tokenizer.ggml.token_type") : 1;
+    if (type < 1 || type > 6) {
+      throw FormatError("token " + std::to_string(i) + " has type " + std::to_string(type) + " (1 to 6 are defined)",
+                        {source, 0, "tokenizer.ggml.token_type"});
+    }
+    byte_pieces += type == 6 ? 1 : 0;
+    if (type == 2 && unk_from_types < 0) unk_from_types = static_cast<std::int64_t>(i);
+    std::string entry;
+    put_bytes_field(entry, 1, piece);
+    put_float_field(entry, 2, scores ? static_cast<float>((*scores)[i].as_float("tokenizer.ggml.scores")) : 0.0f);
+    put_varint_field(entry, 3, static_cast<std::uint64_t>(type));
+    put_bytes_field(model, 1, entry);
+  }
+  // 2. TrainerSpec (field 2): BPE (model_type = 3: 2), byte_fallback (35), unk/bos/eos/pad ids
+  //    (40-43; -1 = none, as a two's-complement varint like protobuf's int32).
+  auto id_varint = [](std::int64_t id) { return static_cast<std::uint64_t>(id); };
+  std::string trainer;
+  put_varint_field(trainer, 3, 2);
+  // SentencePiece falls back to bytes only with all 256 byte pieces; with fewer, an unknown
+  // character becomes the unknown token.
+  if (byte_pieces == 256) put_varint_field(trainer, 35, 1);
+  put_varint_field(trainer, 40, id_varint(id_of("tokenizer.ggml.unknown_token_id", unk_from_types < 0 ? 0 : unk_from_types)));
+  put_varint_field(trainer, 41, id_varint(id_of("tokenizer.ggml.bos_token_id", -1)));
+  put_varint_field(trainer, 42, id_varint(id_of("tokenizer.ggml.eos_token_id", -1)));
+  put_varint_field(trainer, 43, id_varint(id_of("tokenizer.ggml.padding_token_id", -1)));
+  put_bytes_field(model, 2, trainer);
+  // 3. NormalizerSpec (field 3): identity (name = 1), whitespace escaped as "▁" (5), nothing
+  //    removed (4); the dummy prefix (3) is ours to add, as for tokenizer.model files.
+  std::string normalizer;
+  put_bytes_field(normalizer, 1, "identity");
+  put_varint_field(normalizer, 3, 0);
+  put_varint_field(normalizer, 4, 0);
+  put_varint_field(normalizer, 5, 1);
+  put_bytes_field(model, 3, normalizer);
+  return model;
+}
+
+std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::from_gguf_header(const GgufHeader& header,
+                                                                                 const std::string& source) {
+  auto t = from_serialized(sentencepiece_model_from_gguf(header, source), source);
+  // SentencePiece's own ids left out of the file stay unset; add_bos follows the file, else on.
+  t->special_.add_bos = t->special_.bos.has_value();
+  if (const GgufValue* v = find_metadata(header, "tokenizer.ggml.add_bos_token")) {
+    t->special_.add_bos = v->as_bool("tokenizer.ggml.add_bos_token") && t->special_.bos.has_value();
+  }
+  // User-defined tokens (4) are matched whole in text, as llama.cpp and transformers do.
+  if (const GgufValue* v = find_metadata(header, "tokenizer.ggml.token_type")) {
+    const auto& types = v->as_array("tokenizer.ggml.token_type");
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      if (types[i].as_int("tokenizer.ggml.token_type") == 4) {
+        t->added_.add({t->sp_->IdToPiece(static_cast<int>(i)), static_cast<TokenId>(i), false, false, false, false});
+      }
+    }
+  }
+  return t;
 }
 
 SentencePieceTokenizer::SentencePieceTokenizer() : sp_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {}

@@ -1,13 +1,15 @@
-// SentencePiece tokenizer (Llama-2, Mistral tokenizer.model) through libsentencepiece, loaded
-// with the status API. Text handling matches transformers' LlamaTokenizer: special tokens in
-// the text are split out first, and the "▁" prefix is added only at the start of the text
-// (Metaspace prepend_scheme "first"), not after each special token.
+// SentencePiece tokenizer (Llama-2, Mistral tokenizer.model, or the vocabulary of a GGUF whose
+// tokenizer.ggml.model is "llama") through libsentencepiece, loaded with the status API. Text
+// handling matches transformers' LlamaTokenizer: special tokens in the text are split out first,
+// and the "▁" prefix is added only at the start of the text (Metaspace prepend_scheme "first"),
+// not after each special token.
 #pragma once
 
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "core/io/gguf.h"
 #include "core/text/added_tokens.h"
 #include "core/text/tokenizer.h"
 
@@ -23,6 +25,10 @@ class SentencePieceTokenizer : public Tokenizer {
   // Llama-3 tiktoken file called tokenizer.model) or cannot be loaded.
   static std::unique_ptr<SentencePieceTokenizer> from_file(const std::filesystem::path& path);
   static std::unique_ptr<SentencePieceTokenizer> from_serialized(const std::string& bytes, const std::string& source);
+  // From GGUF metadata (tokenizer.ggml.model = "llama": tokens, scores, token_type, special ids,
+  // add_bos_token, which defaults to true as in llama.cpp and transformers). Throws
+  // tb::FormatError naming `source` and the key for a vocabulary it cannot hold.
+  static std::unique_ptr<SentencePieceTokenizer> from_gguf_header(const GgufHeader& header, const std::string& source);
   ~SentencePieceTokenizer() override;
 
   std::vector<TokenId> encode(std::string_view text, bool parse_special = true) const override;
@@ -47,5 +53,10 @@ class SentencePieceTokenizer : public Tokenizer {
 // by hand: ModelProto field 3 = NormalizerSpec, its field 3 = add_dummy_prefix). Throws
 // tb::FormatError when the bytes are not a well-formed protobuf message.
 std::string without_dummy_prefix(const std::string& model, const std::string& source);
+
+// A serialized SentencePiece ModelProto (BPE, identity normalisation) holding a GGUF file's
+// "llama" vocabulary: each piece with its score and type (GGUF's token types are SentencePiece's
+// numbers), byte fallback when the vocabulary has all 256 byte pieces, and the special ids.
+std::string sentencepiece_model_from_gguf(const GgufHeader& header, const std::string& source);
 
 }  // namespace tb

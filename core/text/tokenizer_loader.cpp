@@ -78,8 +78,9 @@ std::unique_ptr<Tokenizer> load_tokenizer_from_gguf(const GgufFile& gguf) {
   if (model == nullptr) throw FormatError("the file has no tokenizer (tokenizer.ggml.model)", {gguf.path().string()});
   const std::string& kind = model->as_string("tokenizer.ggml.model");
   if (kind == "gpt2") return BpeTokenizer::from_gguf(gguf);
-  throw FormatError("GGUF tokenizer \"" + kind + "\" is not supported yet (gpt2 byte-level BPE is)",
-                    {gguf.path().string(), 0, "tokenizer.ggml.model"});
+  if (kind == "llama") return SentencePieceTokenizer::from_gguf_header(gguf.header(), gguf.path().string());
+  throw FormatError("GGUF tokenizer \"" + kind + "\" is not supported yet (gpt2 byte-level BPE and llama "
+                    "SentencePiece are)", {gguf.path().string(), 0, "tokenizer.ggml.model"});
 }
 
 }  // namespace tb

@@ -125,7 +125,8 @@ constexpr std::array<const char*, kModuleCount> kModuleNames = {
 
 struct Dims {
   double C, F, V, L, H, Hkv, D, QD, KD;
-  bool tied, bias;
+  double norms;  // norm weights in one block: 2C, 4C with sandwich norms, + 2D with q/k norms
+  bool tied, bias, qk_norm, sandwich;
 };
 
 Dims dims_of(const ModelConfig& m) {
@@ -141,6 +142,9 @@ Dims dims_of(const ModelConfig& m) {
   d.KD = d.Hkv * d.D;
   d.tied = m.tie_word_embeddings;
   d.bias = m.attention_bias;
+  d.qk_norm = m.qk_norm;
+  d.sandwich = m.sandwich_norms;
+  d.norms = (d.sandwich ? 4 : 2) * d.C + (d.qk_norm ? 2 * d.D : 0);
   return d;
 }
 
@@ -312,6 +316,7 @@ double layer_saved_per_token(const EstimateInput& in, const Dims& d, const Plan&
       s += 4 * (3 * d.H * d.D) + 4 * d.H * T;
     }
     if (a == 2) s += 4 * d.D * a;  // RoPE's cos/sin casts for q and k
+    if (d.qk_norm) s += 4 * (d.QD + d.KD) + 4 * (d.H + d.Hkv);  // the q/k norms' inputs and statistics
   }
   // 3. o's input: its own copy unless it is the fused kernel's saved output.
   if (trains(kO) && !(fused && attention_grad)) s += a * d.QD;
@@ -321,6 +326,7 @@ double layer_saved_per_token(const EstimateInput& in, const Dims& d, const Plan&
   if (trains(kGate) || trains(kUp)) s += a * d.C;
   if (E <= b + 4) s += 3 * a * d.F;
   if (trains(kDown)) s += a * d.F;
+  if (d.sandwich && E <= b + 4) s += 2 * (4 * d.C + 4);  // the norms after attention and after the MLP
   // 5. LoRA's x A^T, one per adapted module.
   for (int m = 0; m < kModuleCount; ++m) {
     if (p.lora[static_cast<std::size_t>(m)]) s += a * p.rank;
@@ -380,7 +386,7 @@ MemoryParts memory_parts(const EstimateInput& in) {
   // 1. Parameters.
   const double block_linear =
       d.C * d.QD + 2 * d.C * d.KD + d.QD * d.C + 3 * d.C * d.F + (d.bias ? d.QD + 2 * d.KD : 0);
-  const double block = block_linear + 2 * d.C;
+  const double block = block_linear + d.norms;
   const double base =
       to_count(d.L * block + d.V * d.C + d.C + (d.tied ? 0 : d.V * d.C), "parameters");
   if (static_cast<std::int64_t>(base) != in.model.parameter_count()) {
@@ -398,7 +404,7 @@ MemoryParts memory_parts(const EstimateInput& in) {
   double trainable = adapter;
   if (in.method != TrainMethod::Lora) {
     for (std::size_t i = 0; i < p.block_linears.size(); ++i) {
-      trainable += (p.block_linears[i] ? block_linear : 0) + (p.block_norms[i] ? 2 * d.C : 0);
+      trainable += (p.block_linears[i] ? block_linear : 0) + (p.block_norms[i] ? d.norms : 0);
     }
     trainable +=
         (p.final_norm ? d.C : 0) + (p.embed ? d.V * d.C : 0) + (p.head && !d.tied ? d.V * d.C : 0);

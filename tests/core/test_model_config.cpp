@@ -1,5 +1,6 @@
-// ModelConfig from config.json: the three families, transformers' defaults, rope scaling in the
-// old (rope_scaling) and new (rope_parameters) spellings, and clear errors.
+// ModelConfig from config.json: the families (Llama, Mistral, Qwen2, Qwen3, Gemma 3 text),
+// transformers' defaults, rope scaling in the old (rope_scaling) and new (rope_parameters)
+// spellings, Gemma 3's windowed layers in both spellings, and clear errors.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +66,58 @@ TEST(ModelConfig, RopeScalingBothSpellings) {
   auto yarn = base("LlamaForCausalLM");
   yarn["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
   EXPECT_NE(error_of(yarn).find("rope scaling \"yarn\" is not supported"), std::string::npos);
+}
+
+TEST(ModelConfig, Qwen3AndGemma3) {
+  auto qwen3_json = base("Qwen3ForCausalLM");
+  qwen3_json["head_dim"] = 24;
+  const auto qwen3 = tb::config_from_hf_json(qwen3_json, "config.json");
+  EXPECT_EQ(qwen3.architecture, "qwen3");
+  EXPECT_EQ(qwen3.head_dim, 24);
+  EXPECT_TRUE(qwen3.qk_norm);
+  EXPECT_FALSE(qwen3.attention_bias);
+  EXPECT_FALSE(qwen3.norm_adds_one);
+  EXPECT_FALSE(qwen3.sliding_window);
+  // Gemma 3, transformers 5's spelling: layer_types and per-kind rope_parameters.
+  auto gemma_json = base("Gemma3ForCausalLM");
+  gemma_json["num_hidden_layers"] = 3;
+  gemma_json["sliding_window"] = 512;
+  gemma_json["query_pre_attn_scalar"] = 20;
+  gemma_json["layer_types"] = {"sliding_attention", "full_attention", "sliding_attention"};
+  gemma_json["rope_parameters"] = {{"full_attention", {{"rope_type", "default"}, {"rope_theta", 1e6}}},
+                                   {"sliding_attention", {{"rope_type", "default"}, {"rope_theta", 1e4}}}};
+  const auto gemma = tb::config_from_hf_json(gemma_json, "config.json");
+  EXPECT_EQ(gemma.architecture, "gemma3");
+  EXPECT_TRUE(gemma.qk_norm && gemma.norm_adds_one && gemma.sandwich_norms);
+  EXPECT_EQ(gemma.activation, tb::MlpActivation::GeluTanh);
+  EXPECT_DOUBLE_EQ(gemma.embedding_scale, 8.0);
+  EXPECT_DOUBLE_EQ(*gemma.query_pre_attn_scalar, 20.0);
+  EXPECT_DOUBLE_EQ(gemma.rope_theta, 1e6);
+  EXPECT_DOUBLE_EQ(gemma.rope_local_theta, 1e4);
+  EXPECT_TRUE(gemma.layer_is_sliding(0));
+  EXPECT_FALSE(gemma.layer_is_sliding(1));
+  EXPECT_TRUE(gemma.layer_is_sliding(2));
+  // The older spelling: every sixth layer global, rope_local_base_freq.
+  auto old_gemma = base("Gemma3ForCausalLM");
+  old_gemma["model_type"] = "gemma3_text";
+  old_gemma["num_hidden_layers"] = 7;
+  old_gemma["rope_theta"] = 1e6;
+  old_gemma["rope_local_base_freq"] = 1e4;
+  const auto g2 = tb::config_from_hf_json(old_gemma, "config.json");
+  EXPECT_EQ(g2.sliding_window, 4096);
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(g2.layer_is_sliding(i), i != 5) << i;
+  EXPECT_DOUBLE_EQ(g2.rope_local_theta, 1e4);
+  // What we refuse, and why.
+  EXPECT_NE(error_of(base("Gemma3ForConditionalGeneration")).find("image-and-text"), std::string::npos);
+  auto bidirectional = gemma_json;
+  bidirectional["use_bidirectional_attention"] = true;
+  EXPECT_NE(error_of(bidirectional).find("config.json: use_bidirectional_attention: bidirectional"), std::string::npos);
+  auto capped = gemma_json;
+  capped["final_logit_softcapping"] = 30.0;
+  EXPECT_NE(error_of(capped).find("soft-capping"), std::string::npos);
+  auto short_types = gemma_json;
+  short_types["layer_types"] = {"full_attention"};
+  EXPECT_NE(error_of(short_types).find("layer_types: must name one attention kind per layer (3)"), std::string::npos);
 }
 
 TEST(ModelConfig, ClearErrors) {

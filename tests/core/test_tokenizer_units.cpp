@@ -1,8 +1,10 @@
 // Tokenizer building blocks: the byte-level alphabet, UTF-8 completeness for streaming, added
 // token splitting (longest match, lstrip/rstrip, single_word, special vs not), pre-tokenizer
-// regexes, the SentencePiece file checks and protobuf rewrite, and clear errors for tokenizer
-// files we do not support.
+// regexes, the SentencePiece file checks and protobuf rewrite, a SentencePiece vocabulary from
+// GGUF metadata, and clear errors for tokenizer files we do not support.
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 #include <filesystem>
@@ -107,6 +109,81 @@ TEST(SentencePiece, DummyPrefixRewrite) {
   const std::string out = tb::without_dummy_prefix(model, "m");
   EXPECT_EQ(out, std::string("\x1a\x05\x0a\x01x\x18\x00", 7));
   EXPECT_THROW(tb::without_dummy_prefix(std::string("\x1a\x7f", 2), "m"), tb::FormatError);
+}
+
+// A GGUF "llama" vocabulary in memory: pieces, scores, types (1 normal, 2 unknown, 3 control,
+// 4 user-defined, 6 byte) and special ids.
+tb::GgufHeader sentencepiece_header(std::vector<std::string> pieces, std::vector<double> scores,
+                                    std::vector<std::int64_t> types) {
+  auto array = [](tb::GgufValueType element, tb::GgufArray items) {
+    tb::GgufValue v;
+    v.type = tb::GgufValueType::Array;
+    v.element_type = element;
+    v.value = std::move(items);
+    return v;
+  };
+  tb::GgufArray p, s, t;
+  for (auto& piece : pieces) p.push_back({tb::GgufValueType::String, tb::GgufValueType::U8, piece});
+  for (double x : scores) s.push_back({tb::GgufValueType::F32, tb::GgufValueType::U8, x});
+  for (std::int64_t x : types) t.push_back({tb::GgufValueType::I32, tb::GgufValueType::U8, x});
+  tb::GgufHeader h;
+  h.metadata["tokenizer.ggml.model"] = {tb::GgufValueType::String, tb::GgufValueType::U8, std::string("llama")};
+  h.metadata["tokenizer.ggml.tokens"] = array(tb::GgufValueType::String, p);
+  h.metadata["tokenizer.ggml.scores"] = array(tb::GgufValueType::F32, s);
+  h.metadata["tokenizer.ggml.token_type"] = array(tb::GgufValueType::I32, t);
+  h.metadata["tokenizer.ggml.bos_token_id"] = {tb::GgufValueType::U32, tb::GgufValueType::U8, std::uint64_t{1}};
+  h.metadata["tokenizer.ggml.eos_token_id"] = {tb::GgufValueType::U32, tb::GgufValueType::U8, std::uint64_t{2}};
+  return h;
+}
+
+TEST(SentencePiece, VocabularyFromGgufMetadata) {
+  // "▁Hello" by merges of higher score first; "X" is not in the vocabulary and falls back to its
+  // byte; "<think>" (user-defined) stays whole; BOS is added by default.
+  std::vector<std::string> pieces = {"<unk>", "<s>", "</s>"};
+  std::vector<double> scores = {0, 0, 0};
+  std::vector<std::int64_t> types = {2, 3, 3};
+  for (int b = 0; b < 256; ++b) {
+    char name[8];
+    std::snprintf(name, sizeof name, "<0x%02X>", b);
+    pieces.push_back(name);
+    scores.push_back(0);
+    types.push_back(6);
+  }
+  const std::vector<std::string> words = {"\xE2\x96\x81", "H", "e", "l", "o", "ll", "\xE2\x96\x81H", "\xE2\x96\x81He",
+                                          "llo", "\xE2\x96\x81Hello"};
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    pieces.push_back(words[i]);
+    scores.push_back(-1.0 - static_cast<double>(i));
+    types.push_back(1);
+  }
+  pieces.push_back("<think>");
+  scores.push_back(0);
+  types.push_back(4);
+  const tb::TokenId hello = 3 + 256 + 9, byte_x = 3 + 0x58, think = 3 + 256 + 10;
+  const auto tok = tb::SentencePieceTokenizer::from_gguf_header(sentencepiece_header(pieces, scores, types), "v.gguf");
+  EXPECT_EQ(tok->vocab_size(), 270);
+  EXPECT_EQ(tok->special().bos, 1);
+  EXPECT_EQ(tok->special().unk, 0);
+  EXPECT_TRUE(tok->special().add_bos);
+  EXPECT_EQ(tok->encode("Hello"), (std::vector<tb::TokenId>{hello}));
+  EXPECT_EQ(tok->encode("HelloX<think>"), (std::vector<tb::TokenId>{hello, byte_x, think}));
+  EXPECT_EQ(tok->decode(tok->encode("HelloX")), "HelloX");
+  // Clear errors, naming the key.
+  try {
+    tb::SentencePieceTokenizer::from_gguf_header(sentencepiece_header(pieces, {0, 0}, types), "v.gguf");
+    FAIL();
+  } catch (const tb::FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("v.gguf: tokenizer.ggml.scores: has 2 entries for 270 tokens"), std::string::npos)
+        << e.what();
+  }
+  auto bad_type = types;
+  bad_type[5] = 9;
+  EXPECT_THROW(tb::SentencePieceTokenizer::from_gguf_header(sentencepiece_header(pieces, scores, bad_type), "v.gguf"),
+               tb::FormatError);
+  auto empty_piece = pieces;
+  empty_piece[262] = "";
+  EXPECT_THROW(tb::SentencePieceTokenizer::from_gguf_header(sentencepiece_header(empty_piece, scores, types), "v.gguf"),
+               tb::FormatError);
 }
 
 TEST(BpeTokenizer, UnsupportedTokenizerJsonIsAClearError) {

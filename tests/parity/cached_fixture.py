@@ -4,7 +4,7 @@ the demo model (transformers takes about 40 s to read the GGUF), and the same in
 the same files, so a build tree gets a copy of the kept output when every input is unchanged:
 
   the key = SHA-256 of the script's bytes, its arguments after the output folder (a file among
-  them by its SHA-256, not its path), the Python version and every installed distribution with
+  them by its SHA-256, not its path; a folder by its files' names and SHA-256s), the Python version and every installed distribution with
   its version (torch, transformers, peft, gguf, tokenizers, ...).
 
 Usage: cached_fixture.py CACHE_DIR SCRIPT OUT_DIR [ARGS...]
@@ -35,7 +35,13 @@ def key_of(script, args):
     h = hashlib.sha256()
     h.update(file_sha256(script).encode())
     for a in args:
-        h.update(b"\0arg:" + (file_sha256(a) if os.path.isfile(a) else a).encode())
+        if os.path.isdir(a):  # a folder by the names and contents of its files
+            for root, _, files in sorted(os.walk(a)):
+                for f in sorted(files):
+                    path = os.path.join(root, f)
+                    h.update(b"\0file:" + os.path.relpath(path, a).encode() + file_sha256(path).encode())
+        else:
+            h.update(b"\0arg:" + (file_sha256(a) if os.path.isfile(a) else a).encode())
     h.update(b"\0python:" + sys.version.encode())
     for d in sorted((d.metadata["Name"] or "").lower() + "==" + d.version for d in importlib.metadata.distributions()):
         h.update(b"\0" + d.encode())

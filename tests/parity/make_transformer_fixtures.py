@@ -1,9 +1,13 @@
 """Transformer parity fixtures. Tiny random models saved by transformers (Llama with grouped-
 query attention, Llama with tied embeddings, Llama with llama3 rope scaling, Qwen2 with
-attention bias, Mistral), each with a small byte-level tokenizer, and for each:
+attention bias, Mistral, Qwen3 with per-head q/k norms and an explicit head_dim, Gemma 3 text
+with windowed and global layers, two RoPE bases, (1 + w) sandwich norms, GELU-tanh and its own
+query scale), each with a small byte-level tokenizer, and for each:
   - fp32 CPU logits for a batch of two sequences, and for a left-padded batch (mask + positions);
   - greedy generation of 48 new tokens, with and without the KV cache, single and batched;
-  - a PEFT LoRA adapter with random non-zero B on every linear module, and the logits with it.
+  - a PEFT LoRA adapter with random non-zero B on every linear module, and the logits with it;
+  - one training step on that adapter: the causal-LM loss, the adapter's gradient norm, and the
+    loss after a plain SGD step of 0.5 (train_step.json).
 For the demo GGUF: transformers' logits for a chat prompt.
 Usage: make_transformer_fixtures.py OUTDIR DEMO_GGUF"""
 import json
@@ -43,7 +47,18 @@ CONFIGS = {
     "qwen2_bias": (transformers.Qwen2Config, transformers.Qwen2ForCausalLM, dict(COMMON, tie_word_embeddings=False)),
     "mistral": (transformers.MistralConfig, transformers.MistralForCausalLM,
                 dict(COMMON, tie_word_embeddings=False, sliding_window=None)),
+    "qwen3": (transformers.Qwen3Config, transformers.Qwen3ForCausalLM,
+              dict(COMMON, head_dim=24, tie_word_embeddings=True)),
+    "gemma3": (transformers.Gemma3TextConfig, transformers.Gemma3ForCausalLM,
+               dict(COMMON, head_dim=24, query_pre_attn_scalar=20, sliding_window=5, tie_word_embeddings=True,
+                    hidden_activation="gelu_pytorch_tanh",
+                    layer_types=["sliding_attention", "full_attention", "sliding_attention"],
+                    rope_parameters={"full_attention": {"rope_type": "default", "rope_theta": 1000000.0},
+                                     "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}})),
 }
+# Families whose norms are more than Llama's: their norm weights are perturbed, so that a norm
+# applied as w instead of (1 + w), or to the wrong tensor, shows in the logits.
+PERTURB_NORMS = {"qwen3", "gemma3"}
 
 ids = torch.randint(3, 320, (2, 12))
 lengths = [12, 7]
@@ -64,6 +79,10 @@ for name, (config_cls, model_cls, kwargs) in CONFIGS.items():
         for module in model.modules():  # non-zero biases, so that they are tested
             if isinstance(module, torch.nn.Linear) and module.bias is not None:
                 module.bias.normal_(0, 0.2)
+        if name in PERTURB_NORMS:
+            for pname, param in model.named_parameters():
+                if "norm" in pname:
+                    param.add_(torch.randn_like(param) * 0.3)
     model.save_pretrained(folder)
     tok.save(os.path.join(folder, "tokenizer.json"))
     with torch.no_grad():
@@ -89,11 +108,97 @@ for name, (config_cls, model_cls, kwargs) in CONFIGS.items():
     peft_model.save_pretrained(os.path.join(folder, "peft_adapter"))
     with torch.no_grad():
         logits_lora = peft_model(ids).logits
+    # One training step: loss, gradient norm over the adapter, loss after SGD (lr 0.5).
+    lora_params = [p for n, p in peft_model.named_parameters() if "lora_" in n]
+    loss0 = peft_model(ids, labels=ids).loss
+    loss0.backward()
+    grad_norm = float(torch.sqrt(sum((p.grad.double() ** 2).sum() for p in lora_params)))
+    with torch.no_grad():
+        for p in lora_params:
+            p -= 0.5 * p.grad
+        loss1 = peft_model(ids, labels=ids).loss
+    with open(os.path.join(folder, "train_step.json"), "w") as f:
+        json.dump({"loss": loss0.item(), "grad_norm": grad_norm, "loss_after_sgd": loss1.item(), "lr": 0.5}, f)
     save_file({"ids": ids, "logits": logits, "padded": padded, "mask": mask, "positions": positions,
                "logits_padded": logits_padded, "logits_lora": logits_lora}, os.path.join(folder, "reference.safetensors"))
     with open(os.path.join(folder, "generation.json"), "w") as f:
         json.dump({"prompt": prompt[0].tolist(), "batch_prompts": batch_prompts, **gen}, f)
     summary[name] = float(logits.abs().max())
+
+# Qwen3 and Gemma 3 as GGUF files, written as llama.cpp's converter writes them (gguf-py's name
+# map; Gemma's norms stored as 1 + w; Gemma 3's layer pattern and query scale as llama.cpp
+# assumes them: every sixth layer global, queries scaled by head_dim), with the tiny byte-level
+# tokenizer as a gpt2 vocabulary padded to the 320 embeddings. The reference is transformers on
+# the HF folder of the same weights; transformers' own GGUF loader must agree with it too (it
+# reads no head size from these files, so head_dim is its default: 128 for Qwen3, 256 for Gemma 3,
+# as in the real small models).
+import gguf  # noqa: E402
+import numpy as np  # noqa: E402
+
+tok_json = json.loads(tok.to_str())
+vocab_by_id = sorted(tok_json["model"]["vocab"].items(), key=lambda kv: kv[1])
+merges = [m if isinstance(m, str) else " ".join(m) for m in tok_json["model"]["merges"]]
+GGUF_MODELS = {
+    "qwen3_gguf": ("qwen3", gguf.MODEL_ARCH.QWEN3, transformers.Qwen3Config, transformers.Qwen3ForCausalLM,
+                   dict(COMMON, head_dim=128, tie_word_embeddings=False)),
+    "gemma3_gguf": ("gemma3", gguf.MODEL_ARCH.GEMMA3, transformers.Gemma3TextConfig, transformers.Gemma3ForCausalLM,
+                    dict(COMMON, num_hidden_layers=6, head_dim=256, query_pre_attn_scalar=256, sliding_window=5,
+                         tie_word_embeddings=True, hidden_activation="gelu_pytorch_tanh",
+                         rope_parameters={"full_attention": {"rope_type": "default", "rope_theta": 1000000.0},
+                                          "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}})),
+}
+for name, (arch, arch_enum, config_cls, model_cls, kwargs) in GGUF_MODELS.items():
+    folder = os.path.join(out, name)
+    model = model_cls(config_cls(**kwargs)).eval()
+    with torch.no_grad():
+        for pname, param in model.named_parameters():
+            if "norm" in pname:
+                param.add_(torch.randn_like(param) * 0.3)
+    model.save_pretrained(os.path.join(folder, "hf"))
+    cfg = model.config
+    path = os.path.join(folder, "model.gguf")
+    w = gguf.GGUFWriter(path, arch)
+    w.add_context_length(cfg.max_position_embeddings)
+    w.add_embedding_length(cfg.hidden_size)
+    w.add_block_count(cfg.num_hidden_layers)
+    w.add_feed_forward_length(cfg.intermediate_size)
+    w.add_head_count(cfg.num_attention_heads)
+    w.add_head_count_kv(cfg.num_key_value_heads)
+    w.add_key_length(cfg.head_dim)
+    w.add_value_length(cfg.head_dim)
+    w.add_layer_norm_rms_eps(cfg.rms_norm_eps)
+    rope = cfg.rope_parameters["full_attention"] if arch == "gemma3" else cfg.rope_parameters
+    w.add_rope_freq_base(rope["rope_theta"])
+    if arch == "gemma3":
+        w.add_sliding_window(cfg.sliding_window)
+    w.add_tokenizer_model("gpt2")
+    w.add_tokenizer_pre("default")
+    padding = [f"[PAD{i}]" for i in range(len(vocab_by_id), cfg.vocab_size)]
+    w.add_token_list([t for t, _ in vocab_by_id] + padding)
+    w.add_token_types([3 if t == "<|endoftext|>" else 1 for t, _ in vocab_by_id] + [5] * len(padding))
+    w.add_token_merges(merges)
+    name_map = gguf.get_tensor_name_map(arch_enum, cfg.num_hidden_layers)
+    for hf_name, t in model.state_dict().items():
+        if hf_name == "lm_head.weight" and cfg.tie_word_embeddings:
+            continue
+        g = name_map.get_name(hf_name, try_suffixes=(".weight", ".bias"))
+        assert g is not None, hf_name
+        data = t.detach().float().numpy().copy()
+        if arch == "gemma3" and hf_name.endswith("norm.weight"):
+            data = data + 1.0
+        w.add_tensor(g, data)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    with torch.no_grad():
+        logits = model(ids).logits
+        via_gguf = transformers.AutoModelForCausalLM.from_pretrained(folder, gguf_file="model.gguf",
+                                                                     dtype=torch.float32).eval()
+        err = float((via_gguf(ids).logits - logits).abs().max() / logits.abs().max())
+    assert err < 1e-4, f"{name}: transformers' GGUF load differs from the HF folder by {err}"
+    save_file({"ids": ids, "logits": logits}, os.path.join(folder, "reference.safetensors"))
+    summary[name] = err
 
 # The demo GGUF: logits of a chat prompt as transformers computes them from the same file.
 folder, name = os.path.split(demo)

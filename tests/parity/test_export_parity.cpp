@@ -60,7 +60,7 @@ class ExportParity : public ::testing::Test {
 
 TEST_F(ExportParity, OurAdapterLoadsInPeftAndMergedExportInTransformers) {
   torch::NoGradGuard no_grad;
-  for (const char* name : {"llama_gqa", "qwen2_bias", "llama_tied"}) {
+  for (const char* name : {"llama_gqa", "qwen2_bias", "llama_tied", "qwen3", "gemma3"}) {
     SCOPED_TRACE(name);
     const auto model = tb::Model::load(kFixtures / name);
     const auto adapter = random_adapter(*model, {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"});

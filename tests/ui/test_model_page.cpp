@@ -1,5 +1,5 @@
 // The Model step and the project session under it: choosing a model stores it in the project
-// and shows its facts from the worker; a pickle file or a missing folder is explained in place;
+// and shows its facts from the worker (also for the tiny Qwen3 and Gemma 3); a pickle file or a missing folder is explained in place;
 // the test prompt streams an answer. The session autosaves with a backup and remembers recent
 // projects; runs are stored relative to the project; votes survive a reload.
 #include <QFile>
@@ -21,7 +21,25 @@ class TestModelPage : public QObject {
  private Q_SLOTS:
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
+  // The tiny Llama, Qwen3 and Gemma 3: facts from the worker, the family's differences, the
+  // project remembers the model, and the test prompt answers without stalling the window.
+  void tinyModelFactsAndAnswer_data() {
+    QTest::addColumn<QString>("folder");
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<QString>("family");
+    QTest::newRow("llama") << QStringLiteral("llama_gqa") << QStringLiteral("llama")
+                           << QStringLiteral("Llama: the Llama decoder as it is");
+    QTest::newRow("qwen3") << QStringLiteral("qwen3") << QStringLiteral("qwen3")
+                           << QStringLiteral("Qwen3: each head's queries and keys are RMS-normed before RoPE");
+    QTest::newRow("gemma3") << QStringLiteral("gemma3") << QStringLiteral("gemma3")
+                            << QStringLiteral("Gemma 3: 2 of 3 layers see the last 5 tokens (RoPE base 10000)");
+  }
+
   void tinyModelFactsAndAnswer() {
+    QFETCH(QString, folder);
+    QFETCH(QString, architecture);
+    QFETCH(QString, family);
+    const QString path = QString::fromStdString(tb_test::parity_out()) + QStringLiteral("/transformer/") + folder;
     QTemporaryDir dir;
     tbui::EngineBridge bridge;
     tbui::ProjectSession session;
@@ -31,17 +49,18 @@ class TestModelPage : public QObject {
     page.show();
     tbtest::StallMonitor wait;
     QSignalSpy inspected(&page, &tbui::ModelPage::modelInspected);
-    page.chooseModel(QString::fromStdString(tb_test::tiny_model()));
+    page.chooseModel(path);
     QVERIFY(wait.waitUntil([&] { return page.modelReady(); }, 30000));
     QCOMPARE(inspected.size(), 1);
     const auto config = inspected.front().front().value<tb::ModelConfig>();
     QCOMPARE(config.hidden_size, 64);
     QCOMPARE(config.num_layers, 3);
     const QString details = page.detailsText();
-    QVERIFY2(details.contains(QStringLiteral("Architecture: llama")), qPrintable(details));
+    QVERIFY2(details.contains(QStringLiteral("Architecture: ") + architecture), qPrintable(details));
+    QVERIFY2(details.contains(QStringLiteral("Family: ") + family), qPrintable(details));
     QVERIFY2(details.contains(QStringLiteral("Context length: 256 tokens")), qPrintable(details));
     QVERIFY2(details.contains(QStringLiteral("Free memory there: ")), qPrintable(details));
-    QCOMPARE(QString::fromStdString(session.project().model), QString::fromStdString(tb_test::tiny_model()));
+    QCOMPARE(QString::fromStdString(session.project().model), path);
 
     QSignalSpy answered(&page, &tbui::ModelPage::answerFinished);
     QVERIFY(page.tryPrompt(QStringLiteral("hello")) != 0);

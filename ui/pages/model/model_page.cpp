@@ -20,6 +20,7 @@
 
 #include "core/common/units.h"
 #include "core/engine/device.h"
+#include "core/model/model_family.h"
 #include "ui/bridge/engine_bridge.h"
 #include "ui/project/project_session.h"
 #include "ui/widgets/page_header.h"
@@ -235,6 +236,7 @@ void ModelPage::showInfo(const tb::ModelInspected& result) {
   add(tr("Format"), info.format == "gguf" ? tr("GGUF (dequantised to full precision for training)")
                                           : tr("Hugging Face folder"));
   add(tr("Architecture"), QString::fromStdString(config.architecture));
+  add(tr("Family"), QString::fromStdString(tb::describe_family(config)));
   add(tr("Parameters"), QLocale().toString(static_cast<qlonglong>(info.parameter_count)));
   add(tr("Layers × hidden size"), QStringLiteral("%1 × %2").arg(config.num_layers).arg(config.hidden_size));
   add(tr("Attention heads (key/value)"), QStringLiteral("%1 (%2)").arg(config.num_heads).arg(config.num_kv_heads));
