@@ -40,7 +40,16 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
         if (!text.empty()) std::cout << " " << name << "=" << text;
       }
       std::cout << (info.special.add_bos ? " (adds BOS)" : "") << "\n"
-                << "chat format    " << to_string(info.chat.family) << (info.chat.exact ? " (known template)" : "") << "\n";
+                << "chat format    " << to_string(info.chat.family)
+                << (info.chat.family == ChatFamily::Jinja ? " (the model's own template)"
+                    : info.chat.exact                     ? " (known template)"
+                                                          : "")
+                << "\n"
+                << "chat template  " << chat_source(info.chat) << "\n"
+                << "chat preview   ";
+      const std::string preview = chat_preview(info.chat);
+      for (char ch : preview) std::cout << (ch == '\n' ? std::string("\n               ") : std::string(1, ch));
+      std::cout << "\n";
       if (!info.chat.warning.empty()) std::cout << "warning        " << info.chat.warning << "\n";
       for (const auto& f : info.files) {
         std::cout << "file           " << f.path << " " << format_bytes(static_cast<std::uint64_t>(f.size_bytes))

@@ -4,6 +4,8 @@
 // transformers and test_chat_parity.cpp compares.
 #include "core/text/chat_format.h"
 
+#include "core/text/chat_jinja.h"
+
 #include <algorithm>
 #include <array>
 #include <regex>
@@ -110,6 +112,7 @@ const char* to_string(ChatFamily family) {
     case ChatFamily::Zephyr: return "zephyr";
     case ChatFamily::Alpaca: return "alpaca";
     case ChatFamily::Custom: return "custom";
+    case ChatFamily::Jinja: return "jinja";
   }
   return "custom";
 }
@@ -174,7 +177,16 @@ ChatFormat recognise_chat_template(const std::string& jinja, const std::string& 
       return f;
     }
   }
-  // 2. Recognised by its markers, rendered by the family's rules — with a warning.
+  // 2. Any other template: the model's own, through our Jinja engine, when it renders a probe
+  //    conversation and the assistant's words can be found in it.
+  std::string why;
+  if (auto tpl = usable_chat_template(jinja, {bos_token, eos_token}, why)) {
+    f.family = ChatFamily::Jinja;
+    f.exact = true;
+    f.jinja = std::move(tpl);
+    return f;
+  }
+  // 3. Recognised by its markers, rendered by the family's rules — with a warning.
   if (contains(t, "<|im_start|>")) {
     f.family = ChatFamily::ChatML;
     if (std::regex_search(t, m, kSystemInChatML)) f.default_system = m[1].str();
@@ -189,13 +201,14 @@ ChatFormat recognise_chat_template(const std::string& jinja, const std::string& 
   } else if (contains(t, "### Instruction") && contains(t, "### Response")) {
     f.family = ChatFamily::Alpaca;
   }
+  const std::string reason = " (Tunebench could not render it: " + why + ")";
   if (f.family != ChatFamily::Custom) {
     f.warning = std::string("The model's chat template looks like ") + to_string(f.family) +
-                " but is not one Tunebench knows word for word; it is rendered by " +
+                " but is not one Tunebench knows word for word" + reason + "; it is rendered by " +
                 to_string(f.family) + " rules. Check the preview against the model card.";
   } else {
-    f.warning = "The model's chat template is not one Tunebench recognises; using an editable "
-                "ChatML-style format. Edit it to match how the model was trained.";
+    f.warning = "The model's chat template is not one Tunebench recognises" + reason +
+                "; using an editable ChatML-style format. Edit it to match how the model was trained.";
   }
   return f;
 }
@@ -203,6 +216,7 @@ ChatFormat recognise_chat_template(const std::string& jinja, const std::string& 
 std::vector<ChatSegment> ChatFormat::render_segments(const std::vector<ChatMessage>& messages,
                                                      bool add_generation_prompt) const {
   check_roles(messages);
+  if (family == ChatFamily::Jinja && jinja) return jinja_chat_segments(*jinja, messages, add_generation_prompt, {bos_token, eos_token});
   std::vector<ChatSegment> out;
   auto text = [&](std::string s) { out.push_back({std::move(s), false}); };
   auto train = [&](std::string s) { out.push_back({std::move(s), true}); };
@@ -297,6 +311,7 @@ std::vector<ChatSegment> ChatFormat::render_segments(const std::vector<ChatMessa
       if (add_generation_prompt) text("### Response:\n");
       break;
 
+    case ChatFamily::Jinja:  // without its template (a copy made from JSON): the editable format
     case ChatFamily::Custom:
       if (custom.bos_first) text(bos_token);
       for (const auto& msg : messages) {
@@ -321,8 +336,24 @@ std::string ChatFormat::render(const std::vector<ChatMessage>& messages, bool ad
   return out;
 }
 
+std::string chat_source(const ChatFormat& f) {
+  if (f.family == ChatFamily::Jinja) return "the model's own template, rendered by Tunebench's Jinja engine";
+  if (f.exact) return "the model's own template, a known one rendered by its family's rules";
+  return "a fallback: " + f.warning;
+}
+
+std::string chat_preview(const ChatFormat& f) {
+  try {
+    return f.render({{"user", "What is the capital of France?"}, {"assistant", "Paris."}, {"user", "And of Italy?"}},
+                    true);
+  } catch (const Error& e) {
+    return std::string("(the template refuses this chat: ") + e.what() + ")";
+  }
+}
+
 void to_json(nlohmann::json& out, const ChatFormat& f) {
-  out = {{"family", to_string(f.family)}, {"exact", f.exact}, {"warning", f.warning}};
+  out = {{"family", to_string(f.family)}, {"exact", f.exact}, {"warning", f.warning}, {"source", chat_source(f)},
+         {"preview", chat_preview(f)}};
   if (f.default_system) out["default_system"] = *f.default_system;
 }
 

@@ -1,11 +1,13 @@
-// Chat formats: recognise a model's chat template (tokenizer_config.json "chat_template" or GGUF
-// tokenizer.chat_template) among ChatML, Llama-2 [INST], Llama-3 header tokens, Mistral, Zephyr
-// and Alpaca, and render system / user / assistant turns exactly as transformers'
-// apply_chat_template does for those templates. We do not run Jinja: a template that is not one
-// we know word for word is rendered by its family's rules with a visible warning, and an
-// unknown one falls back to an editable format, also with a warning — never silently.
+// Chat formats: a model's chat template (tokenizer_config.json "chat_template" or GGUF
+// tokenizer.chat_template) rendered for system / user / assistant turns exactly as transformers'
+// apply_chat_template renders it. Templates we know word for word (ChatML, Llama-2 [INST],
+// Llama-3 header tokens, Mistral, Zephyr, Alpaca) use their family's rules; any other runs
+// through our Jinja engine (chat_jinja.h). A template the engine cannot render falls back to
+// the family its markers suggest, with a visible warning, and an unknown one to an editable
+// format, also with a warning — never silently.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,7 +16,12 @@
 
 namespace tb {
 
-enum class ChatFamily { ChatML, Llama2, Llama3, Mistral, Zephyr, Alpaca, Custom };
+namespace jinja {
+class Template;
+}
+
+// Jinja: the model's own template, rendered by our Jinja engine.
+enum class ChatFamily { ChatML, Llama2, Llama3, Mistral, Zephyr, Alpaca, Custom, Jinja };
 
 const char* to_string(ChatFamily family);
 
@@ -50,6 +57,7 @@ class ChatFormat {
   std::string eos_token;
   std::optional<std::string> default_system;  // ChatML templates that add one
   CustomChatFormat custom;
+  std::shared_ptr<const jinja::Template> jinja;  // set when family is Jinja
 
   // Throws tb::Error when the conversation breaks the format's rules (roles that must
   // alternate, a system turn a format has no place for, an unknown role).
@@ -61,6 +69,14 @@ class ChatFormat {
 // `jinja` empty = the model has no template.
 ChatFormat recognise_chat_template(const std::string& jinja, const std::string& bos_token,
                                    const std::string& eos_token);
+
+// What a short two-turn chat (a user question, the assistant's answer, the next question with
+// the generation prompt) looks like in this format, for the Model step and `inspect`; the
+// template's own error message when it refuses it.
+std::string chat_preview(const ChatFormat& format);
+// How the format is rendered, in words: the model's own template through Jinja, a known
+// template by its family's rules, or a fallback.
+std::string chat_source(const ChatFormat& format);
 
 // Python's str.strip() / Jinja's trim on UTF-8 text (Unicode whitespace).
 std::string strip_unicode_whitespace(const std::string& text);

@@ -8,7 +8,10 @@ ctest's own seconds.
 
 usage: ci_time.py [--repo DIR] [--out docs/CI_TIME.md] [--work DIR] [--keep] [--from-log LOG]
   --repo: the repository to clone (default: this one); --work: the scratch folder (default: a
-  new one under /tmp, removed afterwards unless --keep). Needs ccache on PATH for the hit rate.
+  new one under /tmp). Afterwards the clone and its build trees (about 10 GB) are removed unless
+  --keep; with --work the log stays there. CI runs on this same machine right after a session
+  stops, and a clone left behind once filled its disk (stop 34: "No space left on device").
+  Needs ccache on PATH for the hit rate.
 Exit code: .ci/run's."""
 import argparse
 import datetime
@@ -187,8 +190,8 @@ def main():
     os.replace(tmp, a.out)
     print(text)
     print(f"log: {os.path.join(work, 'ci.log')}" if a.keep or a.work else "")
-    if not a.keep and not a.work:
-        shutil.rmtree(work, ignore_errors=True)
+    if not a.keep:
+        shutil.rmtree(work if not a.work else clone, ignore_errors=True)
     sys.exit(rc)
 
 

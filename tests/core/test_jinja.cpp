@@ -30,6 +30,10 @@ TEST(Jinja, PrintsValuesAsPython) {
             "None True 1.0 0.1 1e-05 1e+16 3 0.25");
   EXPECT_EQ(render("{{ ['a', 1, none] }} {{ {'k': \"it's\"} }} {{ (1,) }} {{ undefined_name }}|"),
             "['a', 1, None] {'k': \"it's\"} (1,) |");
+  EXPECT_EQ(render("{{ 2 + 3 }} {{ 2 * 3 }} {{ 2 - 3 }} {{ 2 ** 10 }} {{ -7 % 3 }} {{ -(-4) }}"), "5 6 -1 1024 2 4");
+  // Python would carry on into big integers; we stop with an error, never overflow.
+  EXPECT_NE(error_of("{{ 9223372036854775807 + 1 }}").find("too large"), std::string::npos);
+  EXPECT_NE(error_of("{{ 2 ** 63 }}").find("too large"), std::string::npos);
   EXPECT_EQ(render("{{ {'a': [1, 'é']} | tojson }} {{ {'a': 1} | tojson(indent=2) }}"),
             "{\"a\": [1, \"é\"]} {\n  \"a\": 1\n}");
 }

@@ -9,7 +9,9 @@ query scale), each with a small byte-level tokenizer, and for each:
   - one training step on that adapter: the causal-LM loss, the adapter's gradient norm, and the
     loss after a plain SGD step of 0.5 (train_step.json).
 For the demo GGUF: transformers' logits for a chat prompt.
-Usage: make_transformer_fixtures.py OUTDIR DEMO_GGUF"""
+The tiny Qwen3 also carries a chat template (QWEN3_TEMPLATE, tests/data/chat_templates), so that
+the Model step and training render its chats through the Jinja engine.
+Usage: make_transformer_fixtures.py OUTDIR DEMO_GGUF QWEN3_TEMPLATE"""
 import json
 import os
 import sys
@@ -20,7 +22,7 @@ from peft import LoraConfig, get_peft_model
 from safetensors.torch import save_file
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-out, demo = sys.argv[1], sys.argv[2]
+out, demo, qwen3_template = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(out, exist_ok=True)
 torch.manual_seed(0)
 
@@ -85,6 +87,11 @@ for name, (config_cls, model_cls, kwargs) in CONFIGS.items():
                     param.add_(torch.randn_like(param) * 0.3)
     model.save_pretrained(folder)
     tok.save(os.path.join(folder, "tokenizer.json"))
+    if name == "qwen3":
+        with open(qwen3_template, encoding="utf-8") as f:
+            chat_template = f.read()
+        with open(os.path.join(folder, "tokenizer_config.json"), "w", encoding="utf-8") as f:
+            json.dump({"chat_template": chat_template, "eos_token": "<|endoftext|>", "add_bos_token": False}, f)
     with torch.no_grad():
         logits = model(ids).logits
         logits_padded = model(padded, attention_mask=mask, position_ids=positions).logits

@@ -27,18 +27,23 @@ class TestModelPage : public QObject {
     QTest::addColumn<QString>("folder");
     QTest::addColumn<QString>("architecture");
     QTest::addColumn<QString>("family");
+    QTest::addColumn<QString>("chat");
+    const QString none = QStringLiteral("Chat template: a fallback: The model has no chat template");
     QTest::newRow("llama") << QStringLiteral("llama_gqa") << QStringLiteral("llama")
-                           << QStringLiteral("Llama: the Llama decoder as it is");
+                           << QStringLiteral("Llama: the Llama decoder as it is") << none;
     QTest::newRow("qwen3") << QStringLiteral("qwen3") << QStringLiteral("qwen3")
-                           << QStringLiteral("Qwen3: each head's queries and keys are RMS-normed before RoPE");
+                           << QStringLiteral("Qwen3: each head's queries and keys are RMS-normed before RoPE")
+                           << QStringLiteral("Chat template: the model's own template, rendered by Tunebench's Jinja engine\n"
+                                             "Chat preview: <|im_start|>user ⏎ What is the capital of France?<|im_end|>");
     QTest::newRow("gemma3") << QStringLiteral("gemma3") << QStringLiteral("gemma3")
-                            << QStringLiteral("Gemma 3: 2 of 3 layers see the last 5 tokens (RoPE base 10000)");
+                            << QStringLiteral("Gemma 3: 2 of 3 layers see the last 5 tokens (RoPE base 10000)") << none;
   }
 
   void tinyModelFactsAndAnswer() {
     QFETCH(QString, folder);
     QFETCH(QString, architecture);
     QFETCH(QString, family);
+    QFETCH(QString, chat);
     const QString path = QString::fromStdString(tb_test::parity_out()) + QStringLiteral("/transformer/") + folder;
     QTemporaryDir dir;
     tbui::EngineBridge bridge;
@@ -58,6 +63,7 @@ class TestModelPage : public QObject {
     const QString details = page.detailsText();
     QVERIFY2(details.contains(QStringLiteral("Architecture: ") + architecture), qPrintable(details));
     QVERIFY2(details.contains(QStringLiteral("Family: ") + family), qPrintable(details));
+    QVERIFY2(details.contains(chat), qPrintable(details));
     QVERIFY2(details.contains(QStringLiteral("Context length: 256 tokens")), qPrintable(details));
     QVERIFY2(details.contains(QStringLiteral("Free memory there: ")), qPrintable(details));
     QCOMPARE(QString::fromStdString(session.project().model), path);

@@ -12,7 +12,18 @@
 namespace tb::jinja {
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw Error(what); }
+[[noreturn]] void fail(const std::string& what) { call_error(what); }
+
+// Integer arithmetic that Python would carry into big integers: an error here, not overflow.
+enum class IntOp { Add, Sub, Mul };
+std::int64_t checked(IntOp op, std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  const bool overflowed = op == IntOp::Add   ? __builtin_add_overflow(a, b, &r)
+                          : op == IntOp::Sub ? __builtin_sub_overflow(a, b, &r)
+                                             : __builtin_mul_overflow(a, b, &r);
+  if (overflowed) fail("the integer is too large (beyond 64 bits)");
+  return r;
+}
 
 }  // namespace
 
@@ -53,7 +64,7 @@ Value get_attribute(const Value& v, const std::string& path) {
       const Value* x = cur.dict().find(part);
       cur = x ? *x : Value::undefined(part);
     } else if (cur.is_list() && !part.empty() && std::all_of(part.begin(), part.end(), ::isdigit)) {
-      const auto i = std::stoull(part);
+      const auto i = std::strtoull(part.c_str(), nullptr, 10);  // saturates; out of range either way
       cur = i < cur.list().size() ? cur.list()[i] : Value::undefined(part);
     } else {
       return Value::undefined(part);
@@ -158,6 +169,8 @@ void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int
 
 }  // namespace
 
+void call_error(const std::string& what) { throw Error(what); }
+
 List iterable_items(const Value& v, const std::string& what) {
   if (v.is_list()) return v.list();
   if (v.is_undefined()) return {};
@@ -206,7 +219,8 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
     return Value(op == "in" ? found : !found);
   }
   if (op == "+") {
-    if (numbers) return both_int() ? Value(as_int(a) + as_int(b)) : Value(as_num(a) + as_num(b));
+    if (numbers && both_int()) return Value(checked(IntOp::Add, as_int(a), as_int(b)));
+    if (numbers) return Value(as_num(a) + as_num(b));
     if (a.is_string() && b.is_string()) return Value(a.str() + b.str());
     if (a.is_list() && b.is_list()) {
       List l = a.list();
@@ -216,7 +230,8 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
     fail("cannot add a " + b.type_name() + " to a " + a.type_name());
   }
   if (op == "*") {
-    if (numbers) return both_int() ? Value(as_int(a) * as_int(b)) : Value(as_num(a) * as_num(b));
+    if (numbers && both_int()) return Value(checked(IntOp::Mul, as_int(a), as_int(b)));
+    if (numbers) return Value(as_num(a) * as_num(b));
     const Value& seq = a.is_int() ? b : a;
     const Value& count = a.is_int() ? a : b;
     if (count.is_int() && (seq.is_string() || seq.is_list())) {
@@ -233,7 +248,8 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
     fail("cannot multiply a " + a.type_name() + " by a " + b.type_name());
   }
   if (!numbers) fail("'" + op + "' needs numbers, not a " + a.type_name() + " and a " + b.type_name());
-  if (op == "-") return both_int() ? Value(as_int(a) - as_int(b)) : Value(as_num(a) - as_num(b));
+  if (op == "-" && both_int()) return Value(checked(IntOp::Sub, as_int(a), as_int(b)));
+  if (op == "-") return Value(as_num(a) - as_num(b));
   if (op == "/") {
     if (as_num(b) == 0) fail("division by zero");
     return Value(as_num(a) / as_num(b));
@@ -242,6 +258,7 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
     if (as_num(b) == 0) fail("division by zero");
     if (both_int()) {
       const std::int64_t x = as_int(a), y = as_int(b);
+      if (x == INT64_MIN && y == -1) fail("the integer is too large (beyond 64 bits)");
       std::int64_t q = x / y;
       if ((x % y != 0) && ((x < 0) != (y < 0))) --q;  // floor
       return op == "//" ? Value(q) : Value(x - q * y);
@@ -252,7 +269,9 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
   if (op == "**") {
     if (both_int() && as_int(b) >= 0) {
       std::int64_t r = 1;
-      for (std::int64_t i = 0; i < std::min<std::int64_t>(as_int(b), 64); ++i) r *= as_int(a);
+      for (std::int64_t i = 0; i < std::min<std::int64_t>(as_int(b), 64); ++i) {
+        r = checked(IntOp::Mul, r, as_int(a));
+      }
       return Value(r);
     }
     return Value(std::pow(as_num(a), as_num(b)));

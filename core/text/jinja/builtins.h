@@ -37,6 +37,9 @@ std::string python_json_dumps(const Value& v, int indent, bool sort_keys);
 // nothing for undefined; tb::Error ("`what` needs a list, not a ...") for anything else.
 List iterable_items(const Value& v, const std::string& what);
 
+// tb::Error with `what`: a wrong call (unknown name, wrong type, bad argument).
+[[noreturn]] void call_error(const std::string& what);
+
 // Call arguments: the i-th positional one, else the keyword `name`, else nullptr.
 const Value* arg(const Args& args, const Kwargs& kwargs, std::size_t i, const char* name);
 const Value* kwarg(const Kwargs& kwargs, const char* name);

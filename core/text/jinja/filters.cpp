@@ -10,19 +10,21 @@
 namespace tb::jinja {
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw Error(what); }
-
 std::int64_t to_int(const Value& v, std::int64_t fallback) {
   if (v.is_int()) return v.integer();
   if (v.is_bool()) return std::get<bool>(v.v) ? 1 : 0;
-  if (v.is_float()) return static_cast<std::int64_t>(v.number());
+  if (v.is_float()) {
+    const double d = v.number();
+    return std::isfinite(d) && std::fabs(d) < 9.2e18 ? static_cast<std::int64_t>(d) : fallback;
+  }
   if (v.is_string()) {
     try {
       std::size_t used = 0;
       const std::string t = strip(v.str(), nullptr, true, true);
       const auto i = std::stoll(t, &used);
       if (used == t.size()) return i;
-      return static_cast<std::int64_t>(std::stod(t));
+      const double d = std::stod(t);
+      return std::isfinite(d) && std::fabs(d) < 9.2e18 ? static_cast<std::int64_t>(d) : fallback;
     } catch (const std::exception&) {
       return fallback;
     }
@@ -51,7 +53,7 @@ Value apply_filter(const std::string& name, const Value& v, const Args& args, co
   }
   if (name == "items") {
     if (v.is_undefined()) return Value(List{});
-    if (!v.is_dict()) fail("items needs a dict, not a " + v.type_name());
+    if (!v.is_dict()) call_error("items needs a dict, not a " + v.type_name());
     return *call_method(v, "items", {}, {});
   }
   if (name == "first" || name == "last") {
@@ -75,7 +77,7 @@ Value apply_filter(const std::string& name, const Value& v, const Args& args, co
   if (name == "capitalize") return Value(capitalize(v.to_output()));
   if (name == "title") return Value(title(v.to_output()));
   if (name == "replace") {
-    if (args.size() < 2) fail("replace needs two arguments");
+    if (args.size() < 2) call_error("replace needs two arguments");
     const Value* count = arg(args, kwargs, 2, "count");
     return Value(replace_all(v.to_output(), args[0].to_output(), args[1].to_output(),
                              count && count->is_int() ? count->integer() : -1));
@@ -97,9 +99,10 @@ Value apply_filter(const std::string& name, const Value& v, const Args& args, co
     }
   }
   if (name == "abs") {
+    if (v.is_int() && v.integer() == INT64_MIN) call_error("the integer is too large (beyond 64 bits)");
     if (v.is_int()) return Value(v.integer() < 0 ? -v.integer() : v.integer());
     if (v.is_float()) return Value(std::fabs(v.number()));
-    fail("abs needs a number");
+    call_error("abs needs a number");
   }
   if (name == "round") {
     const Value* precision = arg(args, kwargs, 0, "precision");
@@ -155,7 +158,7 @@ Value apply_filter(const std::string& name, const Value& v, const Args& args, co
   if (name == "selectattr" || name == "rejectattr" || name == "select" || name == "reject") {
     const bool by_attr = name == "selectattr" || name == "rejectattr";
     const bool keep_if = name == "selectattr" || name == "select";
-    if (by_attr && args.empty()) fail(name + " needs an attribute name");
+    if (by_attr && args.empty()) call_error(name + " needs an attribute name");
     const std::size_t test_at = by_attr ? 1 : 0;
     List out;
     for (const auto& x : iterable_items(v, name)) {
@@ -180,7 +183,7 @@ Value apply_filter(const std::string& name, const Value& v, const Args& args, co
         Value a = get_attribute(x, attribute->to_output());
         out.push_back(a.is_undefined() && fallback ? *fallback : a);
       } else {
-        if (args.empty()) fail("map needs a filter name or attribute=");
+        if (args.empty()) call_error("map needs a filter name or attribute=");
         const Args rest(args.begin() + 1, args.end());
         out.push_back(cb.filter(cb.self, args[0].to_output(), x, rest, {}));
       }
@@ -213,7 +216,7 @@ Value apply_filter(const std::string& name, const Value& v, const Args& args, co
     return Value(n);
   }
   if (name == "dictsort") {
-    if (!v.is_dict()) fail("dictsort needs a dict");
+    if (!v.is_dict()) call_error("dictsort needs a dict");
     auto items = v.dict().items;
     std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     List out;
@@ -224,7 +227,7 @@ Value apply_filter(const std::string& name, const Value& v, const Args& args, co
     }
     return Value(std::move(out));
   }
-  fail("unknown filter '" + name + "'");
+  call_error("unknown filter '" + name + "'");
 }
 
 }  // namespace tb::jinja

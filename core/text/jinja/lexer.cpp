@@ -213,9 +213,14 @@ class Lexer {
         case 'x': {
           const int n = e == 'u' ? 4 : 2;
           if (p + static_cast<std::size_t>(n) > s_.size()) fail("a short \\" + std::string(1, e) + " escape");
-          const unsigned long cp = std::stoul(s_.substr(p, static_cast<std::size_t>(n)), nullptr, 16);
+          std::uint32_t cp = 0;
+          for (int k = 0; k < n; ++k) {
+            const char h = s_[p + static_cast<std::size_t>(k)];
+            if (!std::isxdigit(static_cast<unsigned char>(h))) fail(std::string("a bad \\") + e + " escape in a string");
+            cp = cp * 16 + static_cast<std::uint32_t>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+          }
           p += static_cast<std::size_t>(n);
-          value += utf8_encode(static_cast<std::uint32_t>(cp));
+          value += utf8_encode(cp);
           break;
         }
         default: value += '\\'; value += e;  // Python keeps unknown escapes as they are

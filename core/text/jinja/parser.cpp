@@ -355,7 +355,7 @@ class Parser {
         break;
       case Token::Kind::Float:
         e = make(Expr::Kind::Literal, tok.line);
-        e->value = Value(std::stod(tok.text));
+        e->value = Value(std::strtod(tok.text.c_str(), nullptr));  // 1e999 is inf, as in Python
         break;
       case Token::Kind::Op:
         if (tok.text == "(") {
@@ -427,7 +427,7 @@ class Parser {
           a->kind = Expr::Kind::Index;
           a->items.push_back(std::move(e));
           auto idx = make(Expr::Kind::Literal, line);
-          idx->value = Value(static_cast<std::int64_t>(std::stoll(next().text)));
+          idx->value = Value(static_cast<std::int64_t>(std::strtoll(next().text.c_str(), nullptr, 10)));
           a->items.push_back(std::move(idx));
         } else {
           a->name = expect_name();

@@ -246,6 +246,7 @@ class Renderer {
         if (e.name == "not") return Value(!v.truthy());
         if (!v.is_number()) fail(e.line, "unary " + e.name + " needs a number, not a " + v.type_name());
         if (e.name == "+") return v;
+        if (v.is_int() && v.integer() == INT64_MIN) fail(e.line, "the integer is too large (beyond 64 bits)");
         return v.is_int() ? Value(-v.integer()) : Value(-v.number());
       }
       case Expr::Kind::Binary: return binary(e);
@@ -295,6 +296,7 @@ class Renderer {
       const List items = v.is_list() ? v.list() : iterate(v, line, *this);
       std::int64_t i = key.integer();
       const auto n = static_cast<std::int64_t>(items.size());
+      if (i < -n || i >= n) return Value::undefined("[" + key.to_output() + "]");
       if (i < 0) i += n;
       if (i < 0 || i >= n) return Value::undefined("[" + key.to_output() + "]");
       return items[static_cast<std::size_t>(i)];
@@ -317,18 +319,20 @@ class Renderer {
     const auto n = static_cast<std::int64_t>(items.size());
     const std::int64_t st = stride.value_or(1);
     if (st == 0) fail(e.line, "slice step cannot be zero");
-    // Python's slice.indices().
-    auto clamp = [&](std::optional<std::int64_t> x, std::int64_t fallback, bool is_stop) {
+    // Python's slice.indices(): negative bounds count from the end, then clamp to the list.
+    auto clamp = [&](std::optional<std::int64_t> x, std::int64_t fallback) {
       if (!x) return fallback;
-      std::int64_t i = *x < 0 ? *x + n : *x;
-      if (st > 0) return std::clamp<std::int64_t>(i, 0, n);
-      (void)is_stop;
-      return std::clamp<std::int64_t>(i, -1, n - 1);
+      std::int64_t i = *x;
+      if (i < 0) i = i < -n ? -1 : i + n;
+      return st > 0 ? std::clamp<std::int64_t>(i, 0, n) : std::clamp<std::int64_t>(i, -1, n - 1);
     };
-    const std::int64_t from = clamp(start, st > 0 ? 0 : n - 1, false);
-    const std::int64_t to = clamp(stop, st > 0 ? n : -1, true);
+    const std::int64_t from = clamp(start, st > 0 ? 0 : n - 1);
+    const std::int64_t to = clamp(stop, st > 0 ? n : -1);
     List out;
-    for (std::int64_t i = from; st > 0 ? i < to : i > to; i += st) out.push_back(items[static_cast<std::size_t>(i)]);
+    for (std::int64_t i = from; st > 0 ? i < to : i > to;) {
+      out.push_back(items[static_cast<std::size_t>(i)]);
+      if (__builtin_add_overflow(i, st, &i)) break;
+    }
     if (v.is_string()) {
       std::string s;
       for (const auto& c : out) s += c.str();
@@ -422,8 +426,9 @@ class Renderer {
       if (args.size() >= 3) by = num(2);
       if (by == 0 || args.empty()) fail(line, "range needs a stop and a non-zero step");
       List out;
-      for (std::int64_t i = from; by > 0 ? i < to : i > to; i += by) {
+      for (std::int64_t i = from; by > 0 ? i < to : i > to;) {
         out.emplace_back(i);
+        if (__builtin_add_overflow(i, by, &i)) break;
         if (out.size() > (1u << 20)) fail(line, "range is too long");
       }
       return Value(std::move(out));

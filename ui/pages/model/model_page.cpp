@@ -245,6 +245,8 @@ void ModelPage::showInfo(const tb::ModelInspected& result) {
   QString format = QString::fromLatin1(tb::to_string(info.chat.family));
   if (!info.chat.warning.empty()) format += QStringLiteral(" — ") + QString::fromStdString(info.chat.warning);
   add(tr("Chat format"), format);
+  add(tr("Chat template"), QString::fromStdString(tb::chat_source(info.chat)));
+  add(tr("Chat preview"), QString::fromStdString(tb::chat_preview(info.chat)).replace(QLatin1Char('\n'), QStringLiteral(" ⏎ ")));
   QStringList dtypes;
   for (const auto& [dtype, count] : info.dtype_params) {
     dtypes << QStringLiteral("%1 (%2)").arg(QString::fromStdString(dtype), countText(count));
