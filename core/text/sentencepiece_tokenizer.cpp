@@ -105,7 +105,8 @@ bool looks_like_tiktoken(const std::string& bytes) {
 
 }  // namespace
 
-std::string without_dummy_prefix(const std::string& model, const std::string& source) {
+std::string without_dummy_prefix(const std::string& model, const std::string& source, bool* had_dummy_prefix) {
+  if (had_dummy_prefix != nullptr) *had_dummy_prefix = true;
   auto malformed = [&] { return FormatError("not a well-formed SentencePiece model (protobuf)", {source}); };
   std::string out;
   bool had_normalizer = false;
@@ -127,8 +128,9 @@ std::string without_dummy_prefix(const std::string& model, const std::string& so
       std::uint64_t t = 0;
       if (!read_varint(inner, i, t)) throw malformed();
       if (t == ((3 << 3) | 0)) {
-        std::uint64_t ignored = 0;
-        if (!read_varint(inner, i, ignored)) throw malformed();
+        std::uint64_t value = 0;
+        if (!read_varint(inner, i, value)) throw malformed();
+        if (had_dummy_prefix != nullptr) *had_dummy_prefix = value != 0;
         continue;
       }
       if (!copy_field(inner, i, t, spec)) throw malformed();
@@ -208,10 +210,12 @@ std::string sentencepiece_model_from_gguf(const GgufHeader& header, const std::s
   put_varint_field(trainer, 43, id_varint(id_of("tokenizer.ggml.padding_token_id", -1)));
   put_bytes_field(model, 2, trainer);
   // 3. NormalizerSpec (field 3): identity (name = 1), whitespace escaped as "▁" (5), nothing
-  //    removed (4); the dummy prefix (3) is ours to add, as for tokenizer.model files.
+  //    removed (4), the dummy prefix (3) as tokenizer.ggml.add_space_prefix says (default on);
+  //    from_serialized takes it out again and adds the space itself, as for tokenizer.model.
   std::string normalizer;
   put_bytes_field(normalizer, 1, "identity");
-  put_varint_field(normalizer, 3, 0);
+  const GgufValue* prefix = find("tokenizer.ggml.add_space_prefix");
+  put_varint_field(normalizer, 3, prefix == nullptr || prefix->as_bool("tokenizer.ggml.add_space_prefix") ? 1 : 0);
   put_varint_field(normalizer, 4, 0);
   put_varint_field(normalizer, 5, 1);
   put_bytes_field(model, 3, normalizer);
@@ -263,7 +267,7 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::from_serialized(
   auto t = std::unique_ptr<SentencePieceTokenizer>(new SentencePieceTokenizer());
   sentencepiece::util::Status status;
   try {
-    status = t->sp_->LoadFromSerializedProto(without_dummy_prefix(bytes, source));
+    status = t->sp_->LoadFromSerializedProto(without_dummy_prefix(bytes, source, &t->dummy_prefix_));
   } catch (const std::exception& e) {  // its trie builder throws on inputs our checks missed
     throw FormatError(std::string("SentencePiece could not load it: ") + e.what(), {source});
   }
@@ -293,7 +297,7 @@ std::vector<TokenId> SentencePieceTokenizer::encode(std::string_view text, bool 
     }
     // "▁" goes in front only at the very start of the text, unless a space is already there.
     std::string segment(piece.text);
-    if (piece.offset == 0 && (segment.empty() || segment[0] != ' ')) segment.insert(0, " ");
+    if (dummy_prefix_ && piece.offset == 0 && (segment.empty() || segment[0] != ' ')) segment.insert(0, " ");
     std::vector<int> ids;
     const auto status = sp_->Encode(segment, &ids);
     if (!status.ok()) throw Error("SentencePiece could not encode the text: " + status.ToString());
@@ -329,7 +333,7 @@ std::string SentencePieceTokenizer::decode(std::span<const TokenId> ids, bool sk
     if (skip_special && is_special(id)) continue;
     // As tokenizers' Metaspace decoder: the first token decoded loses its leading space.
     std::string bytes = token_bytes(id);
-    if (first && !bytes.empty() && bytes[0] == ' ') bytes.erase(0, 1);
+    if (dummy_prefix_ && first && !bytes.empty() && bytes[0] == ' ') bytes.erase(0, 1);
     first = false;
     out += bytes;
   }

@@ -2,7 +2,8 @@
 // tokenizer.ggml.model is "llama") through libsentencepiece, loaded with the status API. Text
 // handling matches transformers' LlamaTokenizer: special tokens in the text are split out first,
 // and the "▁" prefix is added only at the start of the text (Metaspace prepend_scheme "first"),
-// not after each special token.
+// not after each special token, and only for models whose add_dummy_prefix is on (Llama, not
+// Gemma).
 #pragma once
 
 #include <filesystem>
@@ -34,7 +35,7 @@ class SentencePieceTokenizer : public Tokenizer {
   std::vector<TokenId> encode(std::string_view text, bool parse_special = true) const override;
   std::string decode(std::span<const TokenId> ids, bool skip_special = false) const override;
   std::string token_bytes(TokenId id) const override;
-  bool strips_leading_space() const override { return true; }
+  bool strips_leading_space() const override { return dummy_prefix_; }
   std::string token_text(TokenId id) const override;
   std::optional<TokenId> token_id(std::string_view text) const override;
   std::int64_t vocab_size() const override;
@@ -47,12 +48,16 @@ class SentencePieceTokenizer : public Tokenizer {
   SentencePieceTokenizer();
   std::unique_ptr<sentencepiece::SentencePieceProcessor> sp_;  // without the dummy prefix
   AddedTokens added_;
+  // The model's own add_dummy_prefix: Llama's models put "▁" in front of the text (and decoding
+  // drops it again); Gemma's do not.
+  bool dummy_prefix_ = true;
 };
 
 // The serialized model with normalizer_spec.add_dummy_prefix set to false (protobuf rewritten
-// by hand: ModelProto field 3 = NormalizerSpec, its field 3 = add_dummy_prefix). Throws
+// by hand: ModelProto field 3 = NormalizerSpec, its field 3 = add_dummy_prefix); the value it
+// had (true when absent, protobuf's default) goes to `had_dummy_prefix`. Throws
 // tb::FormatError when the bytes are not a well-formed protobuf message.
-std::string without_dummy_prefix(const std::string& model, const std::string& source);
+std::string without_dummy_prefix(const std::string& model, const std::string& source, bool* had_dummy_prefix = nullptr);
 
 // A serialized SentencePiece ModelProto (BPE, identity normalisation) holding a GGUF file's
 // "llama" vocabulary: each piece with its score and type (GGUF's token types are SentencePiece's

@@ -108,6 +108,14 @@ TEST(SentencePiece, DummyPrefixRewrite) {
   const std::string model = std::string("\x1a") + static_cast<char>(spec.size()) + spec;
   const std::string out = tb::without_dummy_prefix(model, "m");
   EXPECT_EQ(out, std::string("\x1a\x05\x0a\x01x\x18\x00", 7));
+  // The value it had: on here, off in Gemma's kind of model, on when the field is absent.
+  bool had = false;
+  tb::without_dummy_prefix(model, "m", &had);
+  EXPECT_TRUE(had);
+  tb::without_dummy_prefix(out, "m", &had);
+  EXPECT_FALSE(had);
+  tb::without_dummy_prefix(std::string("\x1a\x03\x0a\x01x", 5), "m", &had);
+  EXPECT_TRUE(had);
   EXPECT_THROW(tb::without_dummy_prefix(std::string("\x1a\x7f", 2), "m"), tb::FormatError);
 }
 

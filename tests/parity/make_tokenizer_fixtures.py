@@ -110,6 +110,20 @@ sp_ref = transformers.LlamaTokenizer.from_pretrained(sp_dir)
 write_refs("sentencepiece", lambda t: sp_ref.encode(t, add_special_tokens=False),
            lambda ids: sp_ref.decode(ids))
 
+# 2a. Gemma-style SentencePiece: no dummy prefix ("▁" is not put in front of the text), the
+#     reference transformers' GemmaTokenizer of the same tokenizer.model.
+gemma_dir = os.path.join(out, "sentencepiece_gemma")
+os.makedirs(gemma_dir, exist_ok=True)
+spm.SentencePieceTrainer.train(
+    sentence_iterator=iter([t for t in train_text if t.strip()]), model_prefix=os.path.join(gemma_dir, "tokenizer"),
+    vocab_size=1200, model_type="bpe", byte_fallback=True, normalization_rule_name="identity",
+    remove_extra_whitespaces=False, split_digits=True, add_dummy_prefix=False, character_coverage=0.9995,
+    unk_id=3, bos_id=2, eos_id=1, pad_id=0, allow_whitespace_only_pieces=True, minloglevel=2)
+os.remove(os.path.join(gemma_dir, "tokenizer.vocab"))
+gemma_ref = transformers.GemmaTokenizer.from_pretrained(gemma_dir)
+write_refs("sentencepiece_gemma", lambda t: gemma_ref.encode(t, add_special_tokens=False),
+           lambda ids: gemma_ref.decode(ids))
+
 # 2b. The same vocabulary in a GGUF (tokenizer.ggml.model = "llama", as Llama-2 and Mistral
 #     files carry it), written with gguf-py; the reference is transformers' tokenizer of that file.
 import gguf  # noqa: E402

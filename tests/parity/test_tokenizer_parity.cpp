@@ -106,6 +106,13 @@ TEST(TokenizerParity, SentencePieceTrainedInTheTest) {
   expect_parity(*tok, "sentencepiece");
 }
 
+// Gemma's kind of SentencePiece model: no "▁" in front of the text.
+TEST(TokenizerParity, SentencePieceWithoutDummyPrefixAsGemma) {
+  const auto tok = tb::load_tokenizer_from_folder(kOut / "sentencepiece_gemma");
+  EXPECT_EQ(tok->kind(), "sentencepiece");
+  expect_parity(*tok, "sentencepiece_gemma");
+}
+
 // A GGUF with a SentencePiece vocabulary (tokenizer.ggml.model = "llama"), written by gguf-py.
 TEST(TokenizerParity, SentencePieceInsideGguf) {
   const tb::GgufFile gguf(kOut / "sentencepiece_gguf" / "vocab.gguf");
