@@ -97,32 +97,27 @@ def write_refs(name, encode, decode):
                 f.write(json.dumps({"ids": ids, "roundtrip": decode(ids) == text}) + "\n")
 
 
-# 2. SentencePiece, trained here like Llama's (BPE, byte fallback, identity normalisation).
-sp_dir = os.path.join(out, "sentencepiece")
-os.makedirs(sp_dir, exist_ok=True)
-spm.SentencePieceTrainer.train(
-    sentence_iterator=iter([t for t in train_text if t.strip()]), model_prefix=os.path.join(sp_dir, "tokenizer"),
-    vocab_size=1200, model_type="bpe", byte_fallback=True, normalization_rule_name="identity",
-    remove_extra_whitespaces=False, split_digits=True, add_dummy_prefix=True, character_coverage=0.9995,
-    unk_id=0, bos_id=1, eos_id=2, pad_id=-1, allow_whitespace_only_pieces=True, minloglevel=2)
-os.remove(os.path.join(sp_dir, "tokenizer.vocab"))
-sp_ref = transformers.LlamaTokenizer.from_pretrained(sp_dir)
-write_refs("sentencepiece", lambda t: sp_ref.encode(t, add_special_tokens=False),
-           lambda ids: sp_ref.decode(ids))
+# 2. SentencePiece, trained here like Llama's (BPE, byte fallback, identity normalisation), and
+#    like Gemma's (the same without the dummy prefix: no "▁" in front of the text), each with the
+#    reference tokenizer class of its family.
+def train_sentencepiece(name, tokenizer_class, add_dummy_prefix, ids):
+    folder = os.path.join(out, name)
+    os.makedirs(folder, exist_ok=True)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter([t for t in train_text if t.strip()]), model_prefix=os.path.join(folder, "tokenizer"),
+        vocab_size=1200, model_type="bpe", byte_fallback=True, normalization_rule_name="identity",
+        remove_extra_whitespaces=False, split_digits=True, add_dummy_prefix=add_dummy_prefix,
+        character_coverage=0.9995, allow_whitespace_only_pieces=True, minloglevel=2, **ids)
+    os.remove(os.path.join(folder, "tokenizer.vocab"))
+    ref = tokenizer_class.from_pretrained(folder)
+    write_refs(name, lambda t: ref.encode(t, add_special_tokens=False), lambda ids: ref.decode(ids))
+    return folder
 
-# 2a. Gemma-style SentencePiece: no dummy prefix ("▁" is not put in front of the text), the
-#     reference transformers' GemmaTokenizer of the same tokenizer.model.
-gemma_dir = os.path.join(out, "sentencepiece_gemma")
-os.makedirs(gemma_dir, exist_ok=True)
-spm.SentencePieceTrainer.train(
-    sentence_iterator=iter([t for t in train_text if t.strip()]), model_prefix=os.path.join(gemma_dir, "tokenizer"),
-    vocab_size=1200, model_type="bpe", byte_fallback=True, normalization_rule_name="identity",
-    remove_extra_whitespaces=False, split_digits=True, add_dummy_prefix=False, character_coverage=0.9995,
-    unk_id=3, bos_id=2, eos_id=1, pad_id=0, allow_whitespace_only_pieces=True, minloglevel=2)
-os.remove(os.path.join(gemma_dir, "tokenizer.vocab"))
-gemma_ref = transformers.GemmaTokenizer.from_pretrained(gemma_dir)
-write_refs("sentencepiece_gemma", lambda t: gemma_ref.encode(t, add_special_tokens=False),
-           lambda ids: gemma_ref.decode(ids))
+
+sp_dir = train_sentencepiece("sentencepiece", transformers.LlamaTokenizer, True,
+                             dict(unk_id=0, bos_id=1, eos_id=2, pad_id=-1))
+train_sentencepiece("sentencepiece_gemma", transformers.GemmaTokenizer, False,
+                    dict(unk_id=3, bos_id=2, eos_id=1, pad_id=0))
 
 # 2b. The same vocabulary in a GGUF (tokenizer.ggml.model = "llama", as Llama-2 and Mistral
 #     files carry it), written with gguf-py; the reference is transformers' tokenizer of that file.
