@@ -142,7 +142,7 @@ ModelInfo inspect_model(const std::filesystem::path& path, bool hash_files) {
                         {"eos", token_text_or_empty(*tok, info.special.eos)},
                         {"pad", token_text_or_empty(*tok, info.special.pad)},
                         {"unk", token_text_or_empty(*tok, info.special.unk)}};
-  info.chat = recognise_chat_template(read_chat_template(path), info.special_texts["bos"], info.special_texts["eos"]);
+  info.chat = model_chat_format(path, *tok);
   // 3. Files, sizes, hashes.
   for (const auto& f : files) {
     ModelFile mf{f.string(), static_cast<std::int64_t>(std::filesystem::file_size(f, ec)), {}};

@@ -83,10 +83,16 @@ class Lexer {
 
   bool at_line_start(std::size_t text_begin) const { return text_begin == 0 || s_[text_begin - 1] == '\n'; }
 
+  // The line of byte `pos`, counted on from the last position asked (asked in increasing order
+  // while lexing, so the whole template is scanned about once, not once a tag).
   int line_at(std::size_t pos) const {
-    int line = 1;
-    for (std::size_t i = 0; i < pos && i < s_.size(); ++i) line += s_[i] == '\n' ? 1 : 0;
-    return line;
+    pos = std::min(pos, s_.size());
+    if (pos < counted_to_) {
+      counted_to_ = 0;
+      counted_line_ = 1;
+    }
+    for (; counted_to_ < pos; ++counted_to_) counted_line_ += s_[counted_to_] == '\n' ? 1 : 0;
+    return counted_line_;
   }
 
   void push_text(const std::string& text, std::size_t at) {
@@ -234,6 +240,8 @@ class Lexer {
   const std::string& origin_;
   std::vector<Token> out_;
   int line_ = 1;
+  mutable std::size_t counted_to_ = 0;  // line_at: bytes counted so far, and their line
+  mutable int counted_line_ = 1;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/common/error.h"
+#include "core/text/byte_level.h"
 #include "core/text/chat_format.h"
 #include "core/text/jinja/builtins.h"
 
@@ -13,8 +14,7 @@ namespace tb::jinja {
 std::vector<std::string> code_points(const std::string& s) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    std::size_t n = utf8_char_length(static_cast<unsigned char>(s[i]));
     if (i + n > s.size()) n = 1;
     out.push_back(s.substr(i, n));
     i += n;
