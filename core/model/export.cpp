@@ -63,7 +63,7 @@ TransformerWeights merged_weights(const Model& model, const LoraAdapter& adapter
 nlohmann::json hf_config_json(const ModelConfig& c, torch::ScalarType dtype) {
   static const std::map<std::string, std::string> kClass = {
       {"llama", "LlamaForCausalLM"}, {"mistral", "MistralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"},
-      {"qwen3", "Qwen3ForCausalLM"},  {"gemma3", "Gemma3ForCausalLM"}};
+      {"qwen3", "Qwen3ForCausalLM"},  {"gemma3", "Gemma3ForCausalLM"}, {"phi3", "Phi3ForCausalLM"}};
   const bool gemma = c.architecture == "gemma3";
   nlohmann::ordered_json j;
   j["architectures"] = {kClass.at(c.architecture)};
@@ -100,6 +100,20 @@ nlohmann::json hf_config_json(const ModelConfig& c, torch::ScalarType dtype) {
       rope["high_freq_factor"] = c.rope_scaling.high_freq_factor;
       rope["original_max_position_embeddings"] = c.rope_scaling.original_max_position_embeddings;
       break;
+    case RopeScalingType::LongRope:
+      rope["rope_type"] = "longrope";
+      rope["short_factor"] = c.rope_scaling.short_factor;
+      rope["long_factor"] = c.rope_scaling.long_factor;
+      if (c.rope_scaling.attention_factor) rope["attention_factor"] = *c.rope_scaling.attention_factor;
+      rope["original_max_position_embeddings"] = c.rope_scaling.original_max_position_embeddings;
+      break;
+  }
+  if (c.architecture == "phi3") {
+    rope["partial_rotary_factor"] = c.partial_rotary_factor;
+    j["partial_rotary_factor"] = c.partial_rotary_factor;
+    if (c.rope_scaling.type == RopeScalingType::LongRope) {
+      j["original_max_position_embeddings"] = c.rope_scaling.original_max_position_embeddings;
+    }
   }
   if (gemma) {
     j["rope_parameters"] = {{"full_attention", rope},

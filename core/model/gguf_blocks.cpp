@@ -35,12 +35,15 @@ std::shared_ptr<const BlockWeights> load_gguf_blocks(const GgufFile& gguf, const
   for (std::int64_t i = 0; i < config.num_layers; ++i) {
     const std::string p = "blk." + std::to_string(i) + ".";
     LayerBlocks l;
-    l.q = blocks_of(gguf, p + "attn_q.weight", permuted ? std::optional(config.num_heads) : std::nullopt);
+    // Phi-3: attn_qkv and ffn_up (gate and up) are fused, as the decoder's q and gate hold them.
+    const bool fused = config.fused_projections;
+    l.q = blocks_of(gguf, p + (fused ? "attn_qkv.weight" : "attn_q.weight"),
+                    permuted ? std::optional(config.num_heads) : std::nullopt);
     l.k = blocks_of(gguf, p + "attn_k.weight", permuted ? std::optional(config.num_kv_heads) : std::nullopt);
     l.v = blocks_of(gguf, p + "attn_v.weight", std::nullopt);
     l.o = blocks_of(gguf, p + "attn_output.weight", std::nullopt);
-    l.gate = blocks_of(gguf, p + "ffn_gate.weight", std::nullopt);
-    l.up = blocks_of(gguf, p + "ffn_up.weight", std::nullopt);
+    l.gate = blocks_of(gguf, p + (fused ? "ffn_up.weight" : "ffn_gate.weight"), std::nullopt);
+    if (!fused) l.up = blocks_of(gguf, p + "ffn_up.weight", std::nullopt);
     l.down = blocks_of(gguf, p + "ffn_down.weight", std::nullopt);
     for (const auto* m : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) count(*m);
     out->layers.push_back(std::move(l));

@@ -23,6 +23,11 @@ std::optional<std::string> hf_name_for_gguf(const std::string& g, const std::str
       {"ffn_down", "mlp.down_proj"},
       {"attn_q_norm", "self_attn.q_norm"},  {"attn_k_norm", "self_attn.k_norm"},
   };
+  // Phi-3 (llama.cpp's names): fused attention input, and ffn_up holding gate then up.
+  static const std::map<std::string, std::string> kPhi3 = {
+      {"attn_qkv", "self_attn.qkv_proj"},
+      {"ffn_up", "mlp.gate_up_proj"},
+  };
   // Gemma 3 (llama.cpp's names): four norms a block.
   static const std::map<std::string, std::string> kGemma3 = {
       {"post_attention_norm", "post_attention_layernorm"},
@@ -37,6 +42,9 @@ std::optional<std::string> hf_name_for_gguf(const std::string& g, const std::str
   if (const auto it = kBlock.find(m[2].str()); it != kBlock.end()) hf = &it->second;
   if (architecture == "gemma3") {
     if (const auto it = kGemma3.find(m[2].str()); it != kGemma3.end()) hf = &it->second;
+  }
+  if (architecture == "phi3") {
+    if (const auto it = kPhi3.find(m[2].str()); it != kPhi3.end()) hf = &it->second;
   }
   if (hf == nullptr) return std::nullopt;
   return "model.layers." + m[1].str() + "." + *hf + "." + m[3].str();
@@ -70,12 +78,15 @@ std::map<std::string, torch::Tensor> load_gguf_weights(const GgufFile& gguf, con
   }
   // Required tensors, so that a truncated export fails here and not in the forward pass.
   std::vector<std::string> required = {"model.embed_tokens.weight", "model.norm.weight"};
+  const std::vector<const char*> parts =
+      config.fused_projections
+          ? std::vector<const char*>{"input_layernorm", "post_attention_layernorm", "self_attn.qkv_proj",
+                                     "self_attn.o_proj", "mlp.gate_up_proj", "mlp.down_proj"}
+          : std::vector<const char*>{"input_layernorm", "post_attention_layernorm", "self_attn.q_proj",
+                                     "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+                                     "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"};
   for (std::int64_t i = 0; i < config.num_layers; ++i) {
-    for (const char* part : {"input_layernorm", "post_attention_layernorm", "self_attn.q_proj",
-                             "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-                             "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"}) {
-      required.push_back("model.layers." + std::to_string(i) + "." + part + ".weight");
-    }
+    for (const char* part : parts) required.push_back("model.layers." + std::to_string(i) + "." + part + ".weight");
   }
   for (std::int64_t i = 0; i < config.num_layers; ++i) {
     std::vector<const char*> extra;

@@ -34,18 +34,19 @@ std::int64_t in_features(const ModelConfig& c, BlockModule m) {
 }
 
 std::int64_t out_features(const ModelConfig& c, BlockModule m) {
+  const std::int64_t fused = c.fused_projections ? 1 : 0;
   switch (m) {
-    case BlockModule::Q: return c.num_heads * c.head_dim;
+    case BlockModule::Q: return (c.num_heads + 2 * fused * c.num_kv_heads) * c.head_dim;
     case BlockModule::K: case BlockModule::V: return c.num_kv_heads * c.head_dim;
-    case BlockModule::Gate: case BlockModule::Up: return c.intermediate_size;
+    case BlockModule::Gate: case BlockModule::Up: return (1 + fused) * c.intermediate_size;
     default: return c.hidden_size;
   }
 }
 
-const char* block_path(BlockModule m) {
-  static const char* kPaths[] = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-                                 "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"};
-  return kPaths[static_cast<int>(m)];
+// "self_attn.q_proj", "mlp.gate_up_proj", ...: the module's path inside a block.
+std::string block_path(BlockModule m, bool fused) {
+  const auto i = static_cast<std::size_t>(m);
+  return std::string(i <= 3 ? "self_attn." : "mlp.") + lora_module_name(i, fused);
 }
 
 bool targets(const LoraConfig& c, const std::string& name) {
@@ -78,20 +79,19 @@ LoraAdapter LoraAdapter::create(const ModelConfig& model, const LoraConfig& conf
                                 std::uint64_t seed) {
   if (config.rank <= 0) throw Error("LoRA rank must be positive", {"", 0, "rank"});
   for (const auto& t : config.target_modules) {
-    const bool known = t == "lm_head" || t == "embed_tokens" ||
-                       std::find(kBlockModuleNames.begin(), kBlockModuleNames.end(), t) != kBlockModuleNames.end();
-    if (!known) {
-      throw Error("unknown LoRA target \"" + t + "\" (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
-                  "down_proj, lm_head, embed_tokens)", {"", 0, "target_modules"});
+    if (!is_known_lora_target(t)) {
+      throw Error("unknown LoRA target \"" + t + "\" (" + known_lora_targets() + ")", {"", 0, "target_modules"});
     }
   }
   torch::manual_seed(seed);
   LoraAdapter a;
   a.config_ = config;
+  a.fused_ = model.fused_projections;
+  if (a.fused_) a.config_.target_modules = peft_target_modules(config.target_modules, true);
   a.layers_.resize(static_cast<std::size_t>(model.num_layers));
   for (std::int64_t i = 0; i < model.num_layers; ++i) {
     for (std::size_t m = 0; m < kBlockModuleNames.size(); ++m) {
-      if (!targets(config, kBlockModuleNames[m])) continue;
+      if (!lora_targets_module(config.target_modules, m, a.fused_)) continue;
       const auto bm = static_cast<BlockModule>(m);
       a.block(i, bm) = init_pair(in_features(model, bm), out_features(model, bm), config.rank, device);
     }
@@ -119,7 +119,7 @@ std::vector<std::pair<std::string, torch::Tensor>> LoraAdapter::named_tensors() 
       if (!p.defined()) continue;
       // (Appended piece by piece: GCC 12 warns falsely on a long chain of std::string +.)
       std::string base = kPrefix;
-      base.append("model.layers.").append(std::to_string(i)).append(".").append(block_path(static_cast<BlockModule>(m)));
+      base.append("model.layers.").append(std::to_string(i)).append(".").append(block_path(static_cast<BlockModule>(m), fused_));
       out.emplace_back(base + ".lora_A.weight", p.a);
       out.emplace_back(base + ".lora_B.weight", p.b);
     }
@@ -158,6 +158,7 @@ LoraAdapter LoraAdapter::load_peft(const std::filesystem::path& folder, const Mo
     throw FormatError("peft_type must be LORA", {cfg_path.string(), 0, "peft_type"});
   }
   LoraAdapter a;
+  a.fused_ = model.fused_projections;
   try {
     const auto rank = json_integer<std::int64_t>(cfg.at("r"));
     if (!rank || *rank < 1) throw FormatError("r must be a positive whole number", {cfg_path.string(), 0, "r"});
@@ -196,12 +197,21 @@ LoraAdapter LoraAdapter::load_peft(const std::filesystem::path& folder, const Mo
       }
     };
     if (std::regex_match(t.name, m, kBlock)) {
-      const std::int64_t layer = std::stoll(m[1].str());
-      const auto it = std::find(kBlockModuleNames.begin(), kBlockModuleNames.end(), m[3].str());
-      if (layer >= model.num_layers || it == kBlockModuleNames.end()) {
-        throw FormatError("no such module in this model", {weights_path.string(), 0, t.name});
+      const std::int64_t layer = m[1].length() > 9 ? model.num_layers : std::stoll(m[1].str());
+      std::size_t index = kLoraBlockModuleCount;
+      for (std::size_t k = 0; k < kLoraBlockModuleCount; ++k) {
+        const bool exists = !a.fused_ || (k != 1 && k != 2 && k != 5);
+        if (exists && m[3].str() == lora_module_name(k, a.fused_) && block_path(static_cast<BlockModule>(k), a.fused_) ==
+                                                                         m[2].str() + "." + m[3].str()) {
+          index = k;
+        }
       }
-      const auto bm = static_cast<BlockModule>(it - kBlockModuleNames.begin());
+      if (layer >= model.num_layers || index == kLoraBlockModuleCount) {
+        throw FormatError(a.fused_ ? "no such module in this model (Phi-3 has qkv_proj, o_proj, gate_up_proj and down_proj)"
+                                   : "no such module in this model",
+                          {weights_path.string(), 0, t.name});
+      }
+      const auto bm = static_cast<BlockModule>(index);
       LoraPair& p = a.block(layer, bm);
       if (m[4] == "A") {
         expect_shape({r, in_features(model, bm)});

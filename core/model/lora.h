@@ -1,5 +1,5 @@
-// LoRA adapters: low-rank A/B pairs on chosen linear modules (q, k, v, o, gate, up, down; and
-// optionally lm_head and the embeddings), scaling alpha/r or alpha/sqrt(r) (rsLoRA), PEFT's
+// LoRA adapters: low-rank A/B pairs on chosen linear modules (q, k, v, o, gate, up, down, or
+// Phi-3's fused qkv and gate_up; and optionally lm_head and the embeddings), scaling alpha/r or alpha/sqrt(r) (rsLoRA), PEFT's
 // initialisation (A Kaiming-uniform, B zeros), and PEFT's file layout (adapter_config.json +
 // adapter_model.safetensors with PEFT's key names), so that PEFT loads ours and we load PEFT's.
 // The base weights are never touched: the forward adds the low-rank path when asked to.
@@ -14,15 +14,14 @@
 #include <torch/torch.h>
 
 #include "core/model/lora_config.h"
+#include "core/model/lora_targets.h"
 #include "core/model/model_config.h"
 
 namespace tb {
 
-// Linear modules inside a block, in a fixed order.
+// Linear modules inside a block, in kBlockModuleNames' order. With fused projections (Phi-3) Q
+// stands for qkv_proj and Gate for gate_up_proj; K, V and Up are then never adapted.
 enum class BlockModule { Q, K, V, O, Gate, Up, Down };
-inline constexpr std::array<const char*, 7> kBlockModuleNames = {"q_proj", "k_proj", "v_proj", "o_proj",
-                                                                 "gate_proj", "up_proj", "down_proj"};
-
 
 struct LoraPair {
   torch::Tensor a;  // [r, in]   (embeddings: [r, vocab])
@@ -32,7 +31,8 @@ struct LoraPair {
 
 class LoraAdapter {
  public:
-  // New adapter for `config`'s shapes, initialised as PEFT does; fp32 on `device`.
+  // New adapter for `config`'s shapes, initialised as PEFT does; fp32 on `device`. On a model
+  // with fused projections its target list is kept as PEFT names it (qkv_proj, gate_up_proj).
   static LoraAdapter create(const ModelConfig& model, const LoraConfig& config, torch::Device device,
                             std::uint64_t seed);
   // PEFT folder; throws tb::Error naming the file and key for anything we cannot map.
@@ -57,7 +57,8 @@ class LoraAdapter {
 
  private:
   LoraConfig config_;
-  std::vector<std::array<LoraPair, 7>> layers_;
+  bool fused_ = false;  // the model's fused_projections: PEFT names qkv_proj and gate_up_proj
+  std::vector<std::array<LoraPair, kLoraBlockModuleCount>> layers_;
   LoraPair lm_head_;
   LoraPair embed_;
 };

@@ -1,6 +1,6 @@
 // ModelConfig from config.json or GGUF metadata (see model_config.h). Defaults follow
-// transformers' LlamaConfig / MistralConfig / Qwen2Config / Qwen3Config / Gemma3TextConfig where
-// a key is absent.
+// transformers' LlamaConfig / MistralConfig / Qwen2Config / Qwen3Config / Gemma3TextConfig /
+// Phi3Config where a key is absent.
 #include "core/model/model_config.h"
 
 #include <cmath>
@@ -22,7 +22,7 @@ struct Family {
 };
 constexpr Family kFamilies[] = {
     {"LlamaForCausalLM", "llama"},  {"MistralForCausalLM", "mistral"},   {"Qwen2ForCausalLM", "qwen2"},
-    {"Qwen3ForCausalLM", "qwen3"},  {"Gemma3ForCausalLM", "gemma3_text"}};
+    {"Qwen3ForCausalLM", "qwen3"},  {"Gemma3ForCausalLM", "gemma3_text"}, {"Phi3ForCausalLM", "phi3"}};
 
 // The name we keep for a family (model_type, except Gemma 3's text model).
 std::string family_name(const std::string& model_type) {
@@ -55,27 +55,76 @@ std::optional<std::int64_t> get_optional_int(const nlohmann::json& j, const char
   return it->get<std::int64_t>();
 }
 
-RopeScaling parse_rope_scaling(const nlohmann::json& j, const std::string& source) {
+std::vector<double> get_factors(const nlohmann::json& j, const char* key, const std::string& source) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) throw FormatError("LongRoPE needs a list of numbers here", {source, 0, key});
+  std::vector<double> out;
+  for (const auto& v : *it) {
+    if (!v.is_number() || v.get<double>() <= 0) throw FormatError("must be positive numbers", {source, 0, key});
+    out.push_back(v.get<double>());
+  }
+  return out;
+}
+
+// `rope` is the rope_scaling object (older files) or rope_parameters (transformers 5); `top` the
+// whole config, where Phi-3 keeps original_max_position_embeddings.
+RopeScaling parse_rope_scaling(const nlohmann::json& rope, const nlohmann::json& top, const std::string& source,
+                               bool phi) {
   RopeScaling s;
-  const auto it = j.find("rope_scaling");
-  if (it == j.end() || it->is_null()) return s;
-  if (!it->is_object()) throw FormatError("must be an object or null", {source, 0, "rope_scaling"});
-  std::string type = it->value("rope_type", it->value("type", std::string("default")));
+  if (rope.is_null()) return s;
+  if (!rope.is_object()) throw FormatError("must be an object or null", {source, 0, "rope_scaling"});
+  std::string type = rope.value("rope_type", rope.value("type", std::string("default")));
+  if (phi && (type == "su" || type == "yarn")) type = "longrope";  // Phi3Config's older names
   if (type == "default") return s;
-  s.factor = get_double(*it, "factor", source, 1.0);
+  s.factor = get_double(rope, "factor", source, 1.0);
   if (type == "linear") {
     s.type = RopeScalingType::Linear;
   } else if (type == "llama3") {
     s.type = RopeScalingType::Llama3;
-    s.low_freq_factor = get_double(*it, "low_freq_factor", source, 1.0);
-    s.high_freq_factor = get_double(*it, "high_freq_factor", source, 4.0);
+    s.low_freq_factor = get_double(rope, "low_freq_factor", source, 1.0);
+    s.high_freq_factor = get_double(rope, "high_freq_factor", source, 4.0);
     s.original_max_position_embeddings =
-        get_int(*it, "original_max_position_embeddings", source, 8192);
+        get_int(rope, "original_max_position_embeddings", source, 8192);
+  } else if (type == "longrope") {
+    s.type = RopeScalingType::LongRope;
+    s.short_factor = get_factors(rope, "short_factor", source);
+    s.long_factor = get_factors(rope, "long_factor", source);
+    if (const auto it = rope.find("attention_factor"); it != rope.end() && !it->is_null()) {
+      s.attention_factor = get_double(rope, "attention_factor", source, 1.0);
+    }
+    // As transformers: the top-level value first (Phi3Config always has one, 4096 by default).
+    const std::int64_t max_pos = get_int(top, "max_position_embeddings", source, 4096);
+    s.original_max_position_embeddings = get_int(
+        top, "original_max_position_embeddings", source,
+        get_int(rope, "original_max_position_embeddings", source, phi ? 4096 : max_pos));
+    if (s.original_max_position_embeddings <= 0) {
+      throw FormatError("must be positive", {source, 0, "original_max_position_embeddings"});
+    }
+    if (!rope.contains("factor") || rope["factor"].is_null()) {
+      s.factor = static_cast<double>(max_pos) / static_cast<double>(s.original_max_position_embeddings);
+    }
   } else {
-    throw FormatError("rope scaling \"" + type + "\" is not supported (default, linear, llama3 are)",
+    throw FormatError("rope scaling \"" + type + "\" is not supported (default, linear, llama3, longrope are)",
                       {source, 0, "rope_scaling"});
   }
   return s;
+}
+
+// Phi-3's differences: fused projections, SiLU only, and the share of each head RoPE turns.
+void read_phi3(const nlohmann::json& j, const std::string& source, ModelConfig& c) {
+  c.fused_projections = true;
+  const std::string act = j.value("hidden_act", std::string("silu"));
+  if (act != "silu") {
+    throw FormatError("activation \"" + act + "\" is not supported for Phi-3 (silu is)", {source, 0, "hidden_act"});
+  }
+  c.partial_rotary_factor = get_double(j, "partial_rotary_factor", source, 1.0);
+  if (const auto rp = j.find("rope_parameters"); rp != j.end() && rp->is_object()) {
+    c.partial_rotary_factor = get_double(*rp, "partial_rotary_factor", source, c.partial_rotary_factor);
+  }
+  if (!(c.partial_rotary_factor > 0 && c.partial_rotary_factor <= 1)) {
+    throw FormatError("must be above 0 and at most 1", {source, 0, "partial_rotary_factor"});
+  }
+  c.sliding_window = get_optional_int(j, "sliding_window", source);
 }
 
 // Gemma 3's differences: (1 + w) norms, four norms a block, scaled embeddings, GELU-tanh, the
@@ -118,12 +167,66 @@ void read_gemma3(const nlohmann::json& j, const std::string& source, ModelConfig
   }
 }
 
+// One small fp32 vector stored as a tensor (llama.cpp's rope_factors_long / _short).
+std::vector<double> gguf_factors(const GgufFile& gguf, const std::string& name, const std::string& source) {
+  const GgufTensorInfo* t = gguf.find_tensor(name);
+  if (t == nullptr) throw FormatError("LongRoPE needs this tensor", {source, 0, name});
+  const auto shape = t->torch_shape();
+  if (shape.size() != 1 || shape[0] <= 0 || shape[0] > 65536) {
+    throw FormatError("must be a short list of numbers", {source, 0, name});
+  }
+  std::vector<float> values(static_cast<std::size_t>(shape[0]));
+  gguf.dequantize_f32(gguf.dequantizable(name), values.data());
+  return {values.begin(), values.end()};
+}
+
+// Phi-3 as llama.cpp's converter writes it: fused tensors, rope.dimension_count for partial
+// rotary, and for LongRoPE files the pretraining length, the attention factor and the two factor
+// sets as tensors. (llama.cpp picks one set for the whole run from its context size; we pick per
+// forward, as transformers does.)
+void read_phi3_gguf(const GgufFile& gguf, const std::string& source, ModelConfig& c) {
+  c.fused_projections = true;
+  auto get = [&](const std::string& key) { return gguf.find_metadata("phi3." + key); };
+  if (const GgufValue* v = get("rope.dimension_count")) {
+    const std::int64_t dims = v->as_int("phi3.rope.dimension_count");
+    if (dims <= 0 || dims > c.head_dim) throw FormatError("must be between 1 and the head size", {source, 0, "phi3.rope.dimension_count"});
+    c.partial_rotary_factor = static_cast<double>(dims) / static_cast<double>(c.head_dim);
+  }
+  if (const GgufValue* v = get("attention.sliding_window"); v != nullptr && v->as_int("sliding_window") > 0) {
+    c.sliding_window = v->as_int("phi3.attention.sliding_window");
+  }
+  if (gguf.find_tensor("rope_factors_long.weight") == nullptr) return;
+  RopeScaling& s = c.rope_scaling;
+  s.type = RopeScalingType::LongRope;
+  s.long_factor = gguf_factors(gguf, "rope_factors_long.weight", source);
+  s.short_factor = gguf_factors(gguf, "rope_factors_short.weight", source);
+  const GgufValue* original = get("rope.scaling.original_context_length");
+  s.original_max_position_embeddings = original != nullptr ? original->as_int("original_context_length") : 4096;
+  if (s.original_max_position_embeddings <= 0) {
+    throw FormatError("must be positive", {source, 0, "phi3.rope.scaling.original_context_length"});
+  }
+  s.factor = static_cast<double>(c.max_position_embeddings) / static_cast<double>(s.original_max_position_embeddings);
+  if (const GgufValue* v = get("rope.scaling.attn_factor")) s.attention_factor = v->as_float("attn_factor");
+}
+
 }  // namespace
 
 bool ModelConfig::layer_is_sliding(std::int64_t i) const {
   if (!sliding_window) return false;
   if (sliding_layers.empty()) return true;
   return i >= 0 && i < static_cast<std::int64_t>(sliding_layers.size()) && sliding_layers[static_cast<std::size_t>(i)];
+}
+
+std::int64_t ModelConfig::sliding_layer_count() const {
+  std::int64_t n = 0;
+  for (std::int64_t i = 0; i < num_layers; ++i) n += layer_is_sliding(i) ? 1 : 0;
+  return n;
+}
+
+std::int64_t ModelConfig::rotary_dim() const {
+  // As transformers: int(head_dim * factor), which Phi3Config requires to be even (the 1e-9 keeps
+  // a factor read back as dims / head_dim from landing just below a whole number).
+  return static_cast<std::int64_t>(static_cast<double>(head_dim) * partial_rotary_factor + 1e-9);
 }
 
 std::int64_t ModelConfig::padding_id() const {
@@ -151,6 +254,15 @@ void ModelConfig::validate(const std::string& source) const {
   need(head_dim > 0 && head_dim % 2 == 0, "head_dim", "must be positive and even (for RoPE)");
   need(rms_norm_eps > 0, "rms_norm_eps", "must be positive");
   need(rope_theta > 0, "rope_theta", "must be positive");
+  need(rotary_dim() > 0 && rotary_dim() % 2 == 0, "partial_rotary_factor",
+       "must leave a positive, even number of rotated dimensions per head");
+  if (rope_scaling.type == RopeScalingType::LongRope) {
+    const auto half = static_cast<std::size_t>(rotary_dim() / 2);
+    need(rope_scaling.short_factor.size() == half, "short_factor",
+         "must have one number per rotated pair (" + std::to_string(half) + ")");
+    need(rope_scaling.long_factor.size() == half, "long_factor",
+         "must have one number per rotated pair (" + std::to_string(half) + ")");
+  }
 }
 
 std::int64_t ModelConfig::parameter_count() const {
@@ -203,18 +315,19 @@ ModelConfig config_from_hf_json(const nlohmann::json& j, const std::string& sour
   // transformers 5 keeps rope_theta inside rope_parameters (per attention kind for Gemma 3:
   // {"full_attention": {...}, "sliding_attention": {...}}); older files have it at the top.
   const bool gemma = c.architecture == "gemma3";
+  const bool phi = c.architecture == "phi3";
   double theta = get_double(j, "rope_theta", source, c.architecture == "qwen2" || gemma ? 1e6 : 10000.0);
   c.rope_local_theta = get_double(j, "rope_local_base_freq", source, 10000.0);
   if (const auto rp = j.find("rope_parameters"); rp != j.end() && rp->is_object()) {
     const auto full = rp->find("full_attention");
     const nlohmann::json& global = full != rp->end() && full->is_object() ? *full : *rp;
     theta = get_double(global, "rope_theta", source, theta);
-    c.rope_scaling = parse_rope_scaling(nlohmann::json{{"rope_scaling", global}}, source);
+    c.rope_scaling = parse_rope_scaling(global, j, source, phi);
     if (const auto local = rp->find("sliding_attention"); local != rp->end() && local->is_object()) {
       c.rope_local_theta = get_double(*local, "rope_theta", source, c.rope_local_theta);
     }
   } else {
-    c.rope_scaling = parse_rope_scaling(j, source);
+    c.rope_scaling = parse_rope_scaling(j.contains("rope_scaling") ? j["rope_scaling"] : nlohmann::json(), j, source, phi);
   }
   c.rope_theta = theta;
   c.tie_word_embeddings = j.value("tie_word_embeddings", false);
@@ -225,6 +338,7 @@ ModelConfig config_from_hf_json(const nlohmann::json& j, const std::string& sour
   }
   c.qk_norm = c.architecture == "qwen3" || gemma;
   if (gemma) read_gemma3(j, source, c);
+  if (phi) read_phi3(j, source, c);
   c.bos_token_id = get_optional_int(j, "bos_token_id", source);
   c.pad_token_id = get_optional_int(j, "pad_token_id", source);
   if (const auto it = j.find("eos_token_id"); it != j.end() && !it->is_null()) {
@@ -251,9 +365,9 @@ ModelConfig config_from_gguf(const GgufFile& gguf) {
   const GgufValue* arch_value = gguf.find_metadata("general.architecture");
   if (arch_value == nullptr) throw FormatError("missing general.architecture", {source});
   const std::string arch = arch_value->as_string("general.architecture");
-  if (arch != "llama" && arch != "qwen2" && arch != "qwen3" && arch != "gemma3") {
-    throw FormatError("GGUF architecture \"" + arch + "\" is not supported (llama, qwen2, qwen3, gemma3 are; "
-                      "Mistral files use llama)", {source, 0, "general.architecture"});
+  if (arch != "llama" && arch != "qwen2" && arch != "qwen3" && arch != "gemma3" && arch != "phi3") {
+    throw FormatError("GGUF architecture \"" + arch + "\" is not supported (llama, qwen2, qwen3, gemma3, phi3 "
+                      "are; Mistral files use llama)", {source, 0, "general.architecture"});
   }
   auto get = [&](const std::string& key) -> const GgufValue* { return gguf.find_metadata(arch + "." + key); };
   auto req_int = [&](const std::string& key) {
@@ -272,8 +386,9 @@ ModelConfig config_from_gguf(const GgufFile& gguf) {
   c.max_position_embeddings = get("context_length") ? req_int("context_length") : 2048;
   if (const GgufValue* v = get("attention.layer_norm_rms_epsilon")) c.rms_norm_eps = v->as_float("rms_epsilon");
   if (const GgufValue* v = get("rope.freq_base")) c.rope_theta = v->as_float("rope.freq_base");
-  else if (arch != "llama") c.rope_theta = 1e6;
-  if (const GgufValue* v = get("rope.scaling.type")) {
+  else if (arch != "llama" && arch != "phi3") c.rope_theta = 1e6;
+  // (Phi-3's LongRoPE is read from its own keys and tensors, below.)
+  if (const GgufValue* v = arch == "phi3" ? nullptr : get("rope.scaling.type")) {
     const std::string t = v->as_string("rope.scaling.type");
     if (t == "linear") {
       c.rope_scaling.type = RopeScalingType::Linear;
@@ -295,6 +410,7 @@ ModelConfig config_from_gguf(const GgufFile& gguf) {
     c.sliding_window = get("attention.sliding_window") ? req_int("attention.sliding_window") : 512;
     for (std::int64_t i = 0; i < c.num_layers; ++i) c.sliding_layers.push_back((i + 1) % 6 != 0);
   }
+  if (arch == "phi3") read_phi3_gguf(gguf, source, c);
   // 2. The vocabulary: the explicit size, else the token list's length.
   if (get("vocab_size")) {
     c.vocab_size = req_int("vocab_size");
@@ -310,7 +426,7 @@ ModelConfig config_from_gguf(const GgufFile& gguf) {
 }
 
 void to_json(nlohmann::json& out, const ModelConfig& c) {
-  static const char* kScaling[] = {"none", "linear", "llama3"};
+  static const char* kScaling[] = {"none", "linear", "llama3", "longrope"};
   out = {{"architecture", c.architecture},
          {"vocab_size", c.vocab_size},
          {"hidden_size", c.hidden_size},
@@ -329,10 +445,13 @@ void to_json(nlohmann::json& out, const ModelConfig& c) {
          {"parameter_count", c.parameter_count()}};
   if (c.sliding_window) out["sliding_window"] = *c.sliding_window;
   if (c.qk_norm) out["qk_norm"] = true;
+  if (c.fused_projections) out["fused_projections"] = true;
+  if (c.rotary_dim() != c.head_dim) out["rotary_dim"] = c.rotary_dim();
+  if (c.rope_scaling.type == RopeScalingType::LongRope) {
+    out["rope_scaling"]["original_max_position_embeddings"] = c.rope_scaling.original_max_position_embeddings;
+  }
   if (c.architecture == "gemma3") {
-    std::int64_t windowed = 0;
-    for (std::int64_t i = 0; i < c.num_layers; ++i) windowed += c.layer_is_sliding(i) ? 1 : 0;
-    out["sliding_layers"] = windowed;
+    out["sliding_layers"] = c.sliding_layer_count();
     out["rope_local_theta"] = c.rope_local_theta;
     out["query_pre_attn_scalar"] = c.query_pre_attn_scalar.value_or(static_cast<double>(c.head_dim));
   }

@@ -1,6 +1,6 @@
-// ModelConfig: the shape of a Llama-family decoder (Llama, Mistral, Qwen2, Qwen3, Gemma 3 text)
-// and each family's differences from Llama, read from a Hugging Face config.json or from GGUF
-// metadata (llama.*, qwen2.*, qwen3.*, gemma3.*). An unsupported architecture is an error that
+// ModelConfig: the shape of a Llama-family decoder (Llama, Mistral, Qwen2, Qwen3, Gemma 3 text,
+// Phi-3) and each family's differences from Llama, read from a Hugging Face config.json or from
+// GGUF metadata (llama.*, qwen2.*, qwen3.*, gemma3.*). An unsupported architecture is an error that
 // names it and lists what is supported.
 #pragma once
 
@@ -16,14 +16,19 @@ namespace tb {
 
 class GgufFile;
 
-enum class RopeScalingType { None, Linear, Llama3 };
+enum class RopeScalingType { None, Linear, Llama3, LongRope };
 
 struct RopeScaling {
   RopeScalingType type = RopeScalingType::None;
   double factor = 1.0;
   double low_freq_factor = 1.0;   // llama3
   double high_freq_factor = 4.0;  // llama3
-  std::int64_t original_max_position_embeddings = 8192;  // llama3
+  std::int64_t original_max_position_embeddings = 8192;  // llama3, longrope (the pretraining length)
+  // LongRoPE (Phi-3.5, Phi-4-mini): per-frequency divisors [rotary_dim / 2], the short set while a
+  // sequence fits the pretraining length, the long set beyond it; cos and sin are multiplied by
+  // attention_factor (from the file, else sqrt(1 + ln(max / original) / ln(original))).
+  std::vector<double> short_factor, long_factor;
+  std::optional<double> attention_factor;
 };
 
 enum class MlpActivation { Silu, GeluTanh };
@@ -60,9 +65,18 @@ struct ModelConfig {
   // sliding_window is set). Windowed layers use rope_local_theta, unscaled.
   std::vector<bool> sliding_layers;
   double rope_local_theta = 10000.0;
+  // Phi-3: one qkv_proj [H*D + 2*Hkv*D, C] and one gate_up_proj [2F, C] (gate first) in place of
+  // q/k/v and gate/up; LoRA adapts the fused matrices, as PEFT does.
+  bool fused_projections = false;
+  // Phi-4-mini: RoPE turns only the first partial_rotary_factor of each head (the rest passes).
+  double partial_rotary_factor = 1.0;
 
   // True when layer `i` attends through the sliding window.
   bool layer_is_sliding(std::int64_t i) const;
+  // How many layers attend through the sliding window.
+  std::int64_t sliding_layer_count() const;
+  // The dimensions of each head that RoPE turns: head_dim, or its partial share (even).
+  std::int64_t rotary_dim() const;
 
   // Checks the numbers fit together (heads divide, sizes positive); throws tb::FormatError.
   void validate(const std::string& source) const;

@@ -20,15 +20,14 @@ std::string family_display_name(const ModelConfig& c) {
   if (c.architecture == "qwen2") return "Qwen2";
   if (c.architecture == "qwen3") return "Qwen3";
   if (c.architecture == "gemma3") return "Gemma 3";
+  if (c.architecture == "phi3") return "Phi-3";
   return c.architecture;
 }
 
 std::string describe_family(const ModelConfig& c) {
   std::string out = family_display_name(c) + ": ";
   if (c.architecture == "gemma3") {
-    std::int64_t windowed = 0;
-    for (std::int64_t i = 0; i < c.num_layers; ++i) windowed += c.layer_is_sliding(i) ? 1 : 0;
-    out += std::to_string(windowed) + " of " + std::to_string(c.num_layers) + " layers see the last " +
+    out += std::to_string(c.sliding_layer_count()) + " of " + std::to_string(c.num_layers) + " layers see the last " +
            std::to_string(c.sliding_window.value_or(0)) + " tokens (RoPE base " + number(c.rope_local_theta) +
            "), the others the whole context (RoPE base " + number(c.rope_theta) + "); norms scale by 1 + w and "
            "also follow attention and the MLP; per-head query and key norms; GELU-tanh MLP; embeddings times " +
@@ -37,6 +36,14 @@ std::string describe_family(const ModelConfig& c) {
   }
   std::string parts;
   auto add = [&](const std::string& part) { parts += (parts.empty() ? "" : "; ") + part; };
+  if (c.fused_projections) add("queries, keys and values come from one fused matrix, as do the MLP's gate and up");
+  if (c.rotary_dim() != c.head_dim) {
+    add("RoPE turns " + std::to_string(c.rotary_dim()) + " of each head's " + std::to_string(c.head_dim) + " dimensions");
+  }
+  if (c.rope_scaling.type == RopeScalingType::LongRope) {
+    add("LongRoPE: short factors up to " + std::to_string(c.rope_scaling.original_max_position_embeddings) +
+        " tokens, long factors beyond, up to " + std::to_string(c.max_position_embeddings));
+  }
   if (c.qk_norm) add("each head's queries and keys are RMS-normed before RoPE");
   if (c.attention_bias) add("query, key and value projections have biases");
   if (c.sliding_window) add("attention sees the last " + std::to_string(*c.sliding_window) + " tokens");

@@ -1,6 +1,7 @@
 // Trainable-parameter selection, weight copies and random init (see trainable.h).
 #include "core/model/trainable.h"
 
+#include <iterator>
 #include <set>
 
 #include "core/common/error.h"
@@ -12,6 +13,10 @@ const char* const kBlockTensors[] = {"input_layernorm.weight", "post_attention_l
                                      "self_attn.q_proj.weight", "self_attn.k_proj.weight", "self_attn.v_proj.weight",
                                      "self_attn.o_proj.weight", "mlp.gate_proj.weight", "mlp.up_proj.weight",
                                      "mlp.down_proj.weight"};
+// Phi-3's block: fused attention and MLP inputs.
+const char* const kFusedBlockTensors[] = {"input_layernorm.weight", "post_attention_layernorm.weight",
+                                          "self_attn.qkv_proj.weight", "self_attn.o_proj.weight",
+                                          "mlp.gate_up_proj.weight", "mlp.down_proj.weight"};
 const char* const kBiases[] = {"self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias"};
 
 std::string block(std::int64_t i) { return "model.layers." + std::to_string(i) + "."; }
@@ -33,7 +38,9 @@ std::vector<std::string> freeze_trainable_names(const ModelConfig& c, const Free
   // 2. Blocks: the top N whole; below them only the norms, if asked.
   for (std::int64_t i = 0; i < c.num_layers; ++i) {
     const bool top = i >= c.num_layers - spec.top_blocks;
-    for (const char* t : kBlockTensors) {
+    const auto& tensors = c.fused_projections ? std::vector<const char*>(std::begin(kFusedBlockTensors), std::end(kFusedBlockTensors))
+                                              : std::vector<const char*>(std::begin(kBlockTensors), std::end(kBlockTensors));
+    for (const char* t : tensors) {
       const bool is_norm = std::string(t).find("layernorm") != std::string::npos;
       if (top || (spec.norms && is_norm)) names.push_back(block(i) + t);
     }
@@ -104,17 +111,25 @@ TransformerWeights random_weights(const ModelConfig& c, std::uint64_t seed, doub
     LayerWeights l;
     l.input_norm = torch::ones({C}, opts);
     l.post_norm = torch::ones({C}, opts);
-    l.q = normal({QD, C});
-    l.k = normal({KD, C});
-    l.v = normal({KD, C});
+    if (c.fused_projections) {
+      l.q = normal({QD + 2 * KD, C});  // qkv_proj
+    } else {
+      l.q = normal({QD, C});
+      l.k = normal({KD, C});
+      l.v = normal({KD, C});
+    }
     l.o = normal({C, QD});
     if (c.attention_bias) {
       l.q_bias = torch::zeros({QD}, opts);
       l.k_bias = torch::zeros({KD}, opts);
       l.v_bias = torch::zeros({KD}, opts);
     }
-    l.gate = normal({F, C});
-    l.up = normal({F, C});
+    if (c.fused_projections) {
+      l.gate = normal({2 * F, C});  // gate_up_proj
+    } else {
+      l.gate = normal({F, C});
+      l.up = normal({F, C});
+    }
     l.down = normal({C, F});
     // Norm weights start at the identity: 1, or 0 where the family scales by (1 + w).
     const auto identity = [&](std::int64_t n) { return c.norm_adds_one ? torch::zeros({n}, opts) : torch::ones({n}, opts); };

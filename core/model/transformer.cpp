@@ -1,5 +1,5 @@
 // The Llama-family decoder (see transformer.h), after transformers' modeling_llama /
-// modeling_qwen2 / modeling_mistral / modeling_qwen3 / modeling_gemma3.
+// modeling_qwen2 / modeling_mistral / modeling_qwen3 / modeling_gemma3 / modeling_phi3.
 #include "core/model/transformer.h"
 
 #include "core/common/error.h"
@@ -135,17 +135,25 @@ TransformerWeights TransformerWeights::from_map(const std::map<std::string, torc
     LayerWeights l;
     l.input_norm = need(m, p + "input_layernorm.weight", {C}, source);
     l.post_norm = need(m, p + "post_attention_layernorm.weight", {C}, source);
-    l.q = need(m, p + "self_attn.q_proj.weight", {QD, C}, source);
-    l.k = need(m, p + "self_attn.k_proj.weight", {KD, C}, source);
-    l.v = need(m, p + "self_attn.v_proj.weight", {KD, C}, source);
+    if (c.fused_projections) {
+      l.q = need(m, p + "self_attn.qkv_proj.weight", {QD + 2 * KD, C}, source);
+    } else {
+      l.q = need(m, p + "self_attn.q_proj.weight", {QD, C}, source);
+      l.k = need(m, p + "self_attn.k_proj.weight", {KD, C}, source);
+      l.v = need(m, p + "self_attn.v_proj.weight", {KD, C}, source);
+    }
     l.o = need(m, p + "self_attn.o_proj.weight", {C, QD}, source);
     if (c.attention_bias) {
       l.q_bias = need(m, p + "self_attn.q_proj.bias", {QD}, source);
       l.k_bias = need(m, p + "self_attn.k_proj.bias", {KD}, source);
       l.v_bias = need(m, p + "self_attn.v_proj.bias", {KD}, source);
     }
-    l.gate = need(m, p + "mlp.gate_proj.weight", {F, C}, source);
-    l.up = need(m, p + "mlp.up_proj.weight", {F, C}, source);
+    if (c.fused_projections) {
+      l.gate = need(m, p + "mlp.gate_up_proj.weight", {2 * F, C}, source);
+    } else {
+      l.gate = need(m, p + "mlp.gate_proj.weight", {F, C}, source);
+      l.up = need(m, p + "mlp.up_proj.weight", {F, C}, source);
+    }
     l.down = need(m, p + "mlp.down_proj.weight", {C, F}, source);
     if (c.qk_norm) {
       l.q_norm = need(m, p + "self_attn.q_norm.weight", {c.head_dim}, source);
@@ -170,17 +178,25 @@ std::map<std::string, torch::Tensor> TransformerWeights::to_map(const ModelConfi
     const LayerWeights& l = layers[i];
     m[p + "input_layernorm.weight"] = l.input_norm;
     m[p + "post_attention_layernorm.weight"] = l.post_norm;
-    m[p + "self_attn.q_proj.weight"] = l.q;
-    m[p + "self_attn.k_proj.weight"] = l.k;
-    m[p + "self_attn.v_proj.weight"] = l.v;
+    if (c.fused_projections) {
+      m[p + "self_attn.qkv_proj.weight"] = l.q;
+    } else {
+      m[p + "self_attn.q_proj.weight"] = l.q;
+      m[p + "self_attn.k_proj.weight"] = l.k;
+      m[p + "self_attn.v_proj.weight"] = l.v;
+    }
     m[p + "self_attn.o_proj.weight"] = l.o;
     if (l.q_bias.defined()) {
       m[p + "self_attn.q_proj.bias"] = l.q_bias;
       m[p + "self_attn.k_proj.bias"] = l.k_bias;
       m[p + "self_attn.v_proj.bias"] = l.v_bias;
     }
-    m[p + "mlp.gate_proj.weight"] = l.gate;
-    m[p + "mlp.up_proj.weight"] = l.up;
+    if (c.fused_projections) {
+      m[p + "mlp.gate_up_proj.weight"] = l.gate;
+    } else {
+      m[p + "mlp.gate_proj.weight"] = l.gate;
+      m[p + "mlp.up_proj.weight"] = l.up;
+    }
     m[p + "mlp.down_proj.weight"] = l.down;
     if (l.q_norm.defined()) {
       m[p + "self_attn.q_norm.weight"] = l.q_norm;
@@ -263,15 +279,23 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
     torch::Tensor mask;      // [B, 1, T, S] bool, or undefined for plain causal
     bool causal = false;
   };
+  const double rope_scale = rope_attention_scaling(c);
   const auto attention_for = [&](const torch::Tensor& freqs, std::optional<std::int64_t> window) {
     Attention a;
-    std::tie(a.cos, a.sin) = rope_cos_sin(freqs, positions);
+    std::tie(a.cos, a.sin) = rope_cos_sin(freqs, positions, rope_scale);
     a.mask = build_attention_mask(T, past, key_valid, o.segment_ids, window, ids.device());
     a.causal = !a.mask.defined() && past == 0 && T > 1;
     return a;
   };
   const bool per_layer = !c.sliding_layers.empty();
-  const Attention global = attention_for(inv_freq, per_layer ? std::nullopt : c.sliding_window);
+  // LongRoPE picks its factors per forward from the batch's largest position, as transformers
+  // does (a cached decode step past the pretraining length switches to the long set).
+  torch::Tensor freqs = inv_freq;
+  if (c.rope_scaling.type == RopeScalingType::LongRope && positions.numel() > 0) {
+    const std::int64_t seq_len = positions.max().item<std::int64_t>() + 1;
+    freqs = rope_inverse_frequencies(c, false, seq_len).to(inv_freq.device());
+  }
+  const Attention global = attention_for(freqs, per_layer ? std::nullopt : c.sliding_window);
   const Attention local = per_layer ? attention_for(rope_inverse_frequencies(c, true).to(inv_freq.device()), c.sliding_window)
                                     : global;
   const std::optional<double> scale =
@@ -288,16 +312,25 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
     // 3. Attention block: x + o(attn(rope(norm(q)), rope(norm(k)), v)), the q/k norms per head
     //    where the family has them (Qwen3, Gemma 3), the output normed too with sandwich norms.
     const auto h = norm(c, x, l.input_norm);  // [B, T, C]
-    auto q = linear(h, l.q, l.q_bias, lora_for(o, i, BlockModule::Q), o, lb ? &lb->q : nullptr).view({B, T, H, D});
-    auto k = linear(h, l.k, l.k_bias, lora_for(o, i, BlockModule::K), o, lb ? &lb->k : nullptr).view({B, T, Hkv, D});
-    auto v = linear(h, l.v, l.v_bias, lora_for(o, i, BlockModule::V), o, lb ? &lb->v : nullptr).view({B, T, Hkv, D}).transpose(1, 2);
+    torch::Tensor q, k, v;
+    if (c.fused_projections) {
+      // Phi-3: one projection, split into queries, keys and values (its LoRA is the Q pair).
+      const auto qkv = linear(h, l.q, {}, lora_for(o, i, BlockModule::Q), o, lb ? &lb->q : nullptr);  // [B, T, (H + 2Hkv) D]
+      q = qkv.narrow(-1, 0, H * D).reshape({B, T, H, D});
+      k = qkv.narrow(-1, H * D, Hkv * D).reshape({B, T, Hkv, D});
+      v = qkv.narrow(-1, (H + Hkv) * D, Hkv * D).reshape({B, T, Hkv, D}).transpose(1, 2);
+    } else {
+      q = linear(h, l.q, l.q_bias, lora_for(o, i, BlockModule::Q), o, lb ? &lb->q : nullptr).view({B, T, H, D});
+      k = linear(h, l.k, l.k_bias, lora_for(o, i, BlockModule::K), o, lb ? &lb->k : nullptr).view({B, T, Hkv, D});
+      v = linear(h, l.v, l.v_bias, lora_for(o, i, BlockModule::V), o, lb ? &lb->v : nullptr).view({B, T, Hkv, D}).transpose(1, 2);
+    }
     if (l.q_norm.defined()) {
       q = norm(c, q, l.q_norm);  // [B, T, H, D]
       k = norm(c, k, l.k_norm);  // [B, T, Hkv, D]
     }
     q = q.transpose(1, 2);  // [B, H, T, D]
     k = k.transpose(1, 2);  // [B, Hkv, T, D]
-    const bool fused = kernels::fused_cpu_inference(q);
+    const bool fused = kernels::fused_cpu_inference(q) && a.cos.size(-1) == D;  // the kernel turns whole heads
     q = fused ? kernels::rope_cpu(q, a.cos, a.sin) : apply_rope(q, a.cos, a.sin);  // [B, H, T, D]
     k = fused ? kernels::rope_cpu(k, a.cos, a.sin) : apply_rope(k, a.cos, a.sin);  // [B, Hkv, T, D]
     if (o.cache != nullptr) std::tie(k, v) = o.cache->append(i, k, v);  // [B, Hkv, S, D]
@@ -309,8 +342,17 @@ torch::Tensor transformer_hidden(const ModelConfig& c, const TransformerWeights&
     x = x + attn_out;
     // 4. MLP block: x + down(act(gate(h)) * up(h)), act SiLU or GELU-tanh (Gemma).
     const auto h2 = norm(c, x, c.sandwich_norms ? l.pre_ffn_norm : l.post_norm);
-    const auto gate = linear(h2, l.gate, {}, lora_for(o, i, BlockModule::Gate), o, lb ? &lb->gate : nullptr);
-    const auto up = linear(h2, l.up, {}, lora_for(o, i, BlockModule::Up), o, lb ? &lb->up : nullptr);
+    torch::Tensor gate, up;
+    if (c.fused_projections) {
+      // Phi-3: gate_up_proj gives [gate, up] along the last dimension (its LoRA is the Gate pair).
+      const auto gate_up = linear(h2, l.gate, {}, lora_for(o, i, BlockModule::Gate), o, lb ? &lb->gate : nullptr);  // [B, T, 2F]
+      const auto F = gate_up.size(-1) / 2;
+      gate = gate_up.narrow(-1, 0, F);
+      up = gate_up.narrow(-1, F, F);
+    } else {
+      gate = linear(h2, l.gate, {}, lora_for(o, i, BlockModule::Gate), o, lb ? &lb->gate : nullptr);
+      up = linear(h2, l.up, {}, lora_for(o, i, BlockModule::Up), o, lb ? &lb->up : nullptr);
+    }
     const auto act = c.activation == MlpActivation::GeluTanh ? F::gelu(gate, F::GELUFuncOptions().approximate("tanh"))
                                                              : F::silu(gate);
     auto mlp_out = linear(act * up, l.down, {}, lora_for(o, i, BlockModule::Down), o, lb ? &lb->down : nullptr);

@@ -1,4 +1,4 @@
-// The Llama-family decoder (Llama, Mistral, Qwen2, Qwen3, Gemma 3 text) in libtorch: embeddings,
+// The Llama-family decoder (Llama, Mistral, Qwen2, Qwen3, Gemma 3 text, Phi-3) in libtorch: embeddings,
 // RMSNorm, RoPE, grouped-query attention through scaled_dot_product_attention (causal; padding
 // masks; block-diagonal masks for packed sequences; sliding windows per layer), gated MLP,
 // optional q/k/v bias, per-head q/k norms and Gemma's sandwich norms, tied or separate lm_head;
@@ -23,6 +23,8 @@ struct LayerWeights {
   // post_norm is HF's post_attention_layernorm: the MLP's input norm, except with sandwich
   // norms (Gemma 3), where it norms the attention output and pre_ffn_norm norms the MLP input.
   torch::Tensor input_norm, post_norm;      // [C]
+  // With fused_projections (Phi-3), q holds qkv_proj [(H + 2Hkv)*D, C] and gate holds
+  // gate_up_proj [2F, C]; k, v and up are then undefined.
   torch::Tensor q, k, v, o;                 // [H*D, C], [Hkv*D, C], [Hkv*D, C], [C, H*D]
   torch::Tensor q_bias, k_bias, v_bias;     // undefined unless attention_bias
   torch::Tensor gate, up, down;             // [F, C], [F, C], [C, F]

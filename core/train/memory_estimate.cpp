@@ -100,6 +100,7 @@
 // A measured figure (tunebench-cli bench) should replace them where one exists.
 #include "core/train/memory_estimate.h"
 #include "core/common/units.h"
+#include "core/model/lora_targets.h"
 #include "core/train/memory_suggestions.h"
 
 #include <algorithm>
@@ -118,15 +119,15 @@ constexpr double kCudaLibrariesBytes = 200e6;
 constexpr double kMaxCount = 9.0e15;  // below 2^53: exact in a double and in an int64
 constexpr double kMaxBytes = 1.8e19;  // below 2^64
 
-// The block linears in forward order, as lora.h names them.
+// The block linears in forward order, as lora_targets.h names them. With fused projections
+// (Phi-3) kQ is qkv_proj and kGate gate_up_proj, and kK, kV, kUp have no size.
 enum Module { kQ, kK, kV, kO, kGate, kUp, kDown, kModuleCount };
-constexpr std::array<const char*, kModuleCount> kModuleNames = {
-    "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+static_assert(kModuleCount == kLoraBlockModuleCount);
 
 struct Dims {
   double C, F, V, L, H, Hkv, D, QD, KD;
   double norms;  // norm weights in one block: 2C, 4C with sandwich norms, + 2D with q/k norms
-  bool tied, bias, qk_norm, sandwich;
+  bool tied, bias, qk_norm, sandwich, fused;
 };
 
 Dims dims_of(const ModelConfig& m) {
@@ -144,20 +145,28 @@ Dims dims_of(const ModelConfig& m) {
   d.bias = m.attention_bias;
   d.qk_norm = m.qk_norm;
   d.sandwich = m.sandwich_norms;
+  d.fused = m.fused_projections;
   d.norms = (d.sandwich ? 4 : 2) * d.C + (d.qk_norm ? 2 * d.D : 0);
   return d;
 }
 
-double in_features(const Dims& d, int m) { return m == kO ? d.QD : m == kDown ? d.F : d.C; }
+bool module_exists(const Dims& d, int m) { return !d.fused || (m != kK && m != kV && m != kUp); }
+
+double in_features(const Dims& d, int m) {
+  if (!module_exists(d, m)) return 0;
+  return m == kO ? d.QD : m == kDown ? d.F : d.C;
+}
 
 double out_features(const Dims& d, int m) {
+  if (!module_exists(d, m)) return 0;
   switch (m) {
     case kQ:
-      return d.QD;
+      return d.fused ? d.QD + 2 * d.KD : d.QD;
     case kK:
     case kV:
       return d.KD;
     case kGate:
+      return d.fused ? 2 * d.F : d.F;
     case kUp:
       return d.F;
     default:
@@ -210,12 +219,10 @@ Plan make_plan(const EstimateInput& in, const Dims& d) {
       break;
     case TrainMethod::Lora:
       p.rank = static_cast<double>(in.lora_rank);
+      for (int m = 0; m < kModuleCount; ++m) {
+        p.lora[static_cast<std::size_t>(m)] = lora_targets_module(in.lora_targets, static_cast<std::size_t>(m), d.fused);
+      }
       for (const auto& t : in.lora_targets) {
-        for (int m = 0; m < kModuleCount; ++m) {
-          if (t == kModuleNames[static_cast<std::size_t>(m)]) {
-            p.lora[static_cast<std::size_t>(m)] = true;
-          }
-        }
         if (t == "lm_head") p.lora_head = true;
         if (t == "embed_tokens") p.lora_embed = true;
       }
@@ -272,13 +279,8 @@ void validate(const EstimateInput& in) {
     need(in.lora_rank >= 1, "lora_rank", "the LoRA rank must be at least 1");
     need(!in.lora_targets.empty(), "lora_targets", "LoRA needs at least one target module");
     for (const auto& t : in.lora_targets) {
-      const bool known =
-          t == "lm_head" || t == "embed_tokens" ||
-          std::find(kModuleNames.begin(), kModuleNames.end(), t) != kModuleNames.end();
-      need(known, "lora_targets",
-           "unknown LoRA target \"" + t +
-               "\" (q_proj, k_proj, v_proj, o_proj, "
-               "gate_proj, up_proj, down_proj, lm_head, embed_tokens)");
+      need(is_known_lora_target(t), "lora_targets",
+           "unknown LoRA target \"" + t + "\" (" + known_lora_targets() + ")");
     }
   }
   if (in.method == TrainMethod::Freeze) {
@@ -456,7 +458,11 @@ MemoryParts memory_parts(const EstimateInput& in) {
   //    and square of the largest gradient.
   double largest_tensor = 0;
   for (std::size_t i = 0; i < p.block_linears.size(); ++i) {
-    if (p.block_linears[i]) largest_tensor = std::max({largest_tensor, d.F * d.C, d.QD * d.C});
+    if (p.block_linears[i]) {
+      for (int m = 0; m < kModuleCount; ++m) {
+        largest_tensor = std::max(largest_tensor, in_features(d, m) * out_features(d, m));
+      }
+    }
     if (p.block_norms[i]) largest_tensor = std::max(largest_tensor, d.C);
   }
   if (p.embed || p.head) largest_tensor = std::max(largest_tensor, d.V * d.C);

@@ -55,7 +55,8 @@ std::vector<SettingField> make_fields() {
        TB_AT(bool, lora.use_rslora), 0, kNoLimit, false, false, {}, is_lora},
       {"lora.target_modules", "Targets",
        "Which parts of each block get an adapter (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
-       "down_proj, lm_head, embed_tokens). All seven block parts is the usual choice.",
+       "down_proj, lm_head, embed_tokens). All seven block parts is the usual choice. Phi-3 fuses q, k, v "
+       "into one qkv_proj and gate, up into one gate_up_proj: naming any part adapts the whole fused matrix.",
        K::List, TB_AT(std::vector<std::string>, lora.target_modules), 0, kNoLimit, false, false, {}, is_lora},
 
       // 3. Freeze's options.

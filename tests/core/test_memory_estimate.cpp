@@ -95,6 +95,33 @@ TEST(MemoryEstimate, LoraTrainableCountMatchesPeft) {
   EXPECT_EQ(estimate_training(in).trainable_params, 921'600);
 }
 
+// microsoft/Phi-3.5-mini-instruct's sizes: q, k, v fused into qkv_proj, gate and up into
+// gate_up_proj. PEFT can adapt only whole modules, so naming any part adapts the fused matrix:
+// per layer r * (in + out) with r = 8: qkv 8*(3072+9216) = 98,304, o 49,152, gate_up
+// 8*(3072+16384) = 155,648, down 90,112 -> 393,216; 32 layers -> 12,582,912. PEFT 0.21.2 on this
+// config (target_modules qkv_proj, o_proj, gate_up_proj, down_proj) prints "trainable params:
+// 12,582,912 || all params: 3,833,662,464"; the base model has 3,821,079,552.
+TEST(MemoryEstimate, FusedProjectionsCountOneAdapterPerFusedMatrix) {
+  EstimateInput in;
+  in.model.architecture = "phi3";
+  in.model.vocab_size = 32064;
+  in.model.hidden_size = 3072;
+  in.model.intermediate_size = 8192;
+  in.model.num_layers = 32;
+  in.model.num_heads = 32;
+  in.model.num_kv_heads = 32;
+  in.model.head_dim = 96;
+  in.model.fused_projections = true;
+  in.method = TrainMethod::Lora;
+  ASSERT_EQ(in.model.parameter_count(), 3'821'079'552);
+  const auto e = estimate_training(in);
+  EXPECT_EQ(e.trainable_params, 12'582'912);
+  EXPECT_EQ(e.total_params, 3'833'662'464);
+  // Only k_proj named: still the whole qkv_proj (8 * (3072 + 9216) * 32 = 3,145,728).
+  in.lora_targets = {"k_proj"};
+  EXPECT_EQ(estimate_training(in).trainable_params, 3'145'728);
+}
+
 TEST(MemoryEstimate, FreezeTrainsTheTopBlocks) {
   auto in = smollm2_input(TrainMethod::Freeze);
   in.freeze_top_blocks = 2;

@@ -1,11 +1,13 @@
-// ModelConfig from config.json: the families (Llama, Mistral, Qwen2, Qwen3, Gemma 3 text),
+// ModelConfig from config.json: the families (Llama, Mistral, Qwen2, Qwen3, Gemma 3 text, Phi-3),
 // transformers' defaults, rope scaling in the old (rope_scaling) and new (rope_parameters)
-// spellings, Gemma 3's windowed layers in both spellings, and clear errors.
+// spellings, Gemma 3's windowed layers in both spellings, Phi-3's LongRoPE and partial rotary as
+// its real config files spell them, which block linears a LoRA target list adapts, and clear errors.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/model/lora_targets.h"
 #include "core/model/model_config.h"
 
 namespace {
@@ -118,6 +120,75 @@ TEST(ModelConfig, Qwen3AndGemma3) {
   auto short_types = gemma_json;
   short_types["layer_types"] = {"full_attention"};
   EXPECT_NE(error_of(short_types).find("layer_types: must name one attention kind per layer (3)"), std::string::npos);
+}
+
+// Phi-4-mini-instruct's config.json spells LongRoPE the older way: rope_scaling with "type":
+// "longrope", the pretraining length and partial_rotary_factor at the top (shortened here: head
+// size 16, so 12 rotated dimensions and 6 factors per set).
+TEST(ModelConfig, Phi3LongRopeAndPartialRotary) {
+  auto j = base("Phi3ForCausalLM");
+  j["max_position_embeddings"] = 131072;
+  j["original_max_position_embeddings"] = 4096;
+  j["partial_rotary_factor"] = 0.75;
+  j["sliding_window"] = 262144;
+  j["rope_scaling"] = {{"type", "longrope"},
+                       {"short_factor", {1, 1, 1.1, 1.2, 1.4, 2}},
+                       {"long_factor", {1, 2, 4, 8, 16, 32}}};
+  const auto c = tb::config_from_hf_json(j, "config.json");
+  EXPECT_EQ(c.architecture, "phi3");
+  EXPECT_TRUE(c.fused_projections);
+  EXPECT_FALSE(c.attention_bias);
+  EXPECT_EQ(c.head_dim, 16);
+  EXPECT_EQ(c.rotary_dim(), 12);
+  EXPECT_EQ(c.rope_scaling.type, tb::RopeScalingType::LongRope);
+  EXPECT_EQ(c.rope_scaling.original_max_position_embeddings, 4096);
+  EXPECT_DOUBLE_EQ(c.rope_scaling.factor, 32.0);  // max / original, as transformers computes it
+  EXPECT_EQ(c.rope_scaling.long_factor.back(), 32.0);
+  EXPECT_EQ(c.sliding_window, 262144);
+  // Phi-3-mini's older "su" is LongRoPE too; the transformers 5 spelling keeps it all in
+  // rope_parameters.
+  auto su = j;
+  su["rope_scaling"]["type"] = "su";
+  EXPECT_EQ(tb::config_from_hf_json(su, "config.json").rope_scaling.type, tb::RopeScalingType::LongRope);
+  auto v5 = base("Phi3ForCausalLM");
+  v5["original_max_position_embeddings"] = 64;
+  v5["rope_parameters"] = {{"rope_type", "longrope"}, {"rope_theta", 10000.0}, {"partial_rotary_factor", 0.75},
+                           {"short_factor", {1, 1, 1, 1, 1, 1}}, {"long_factor", {2, 2, 2, 2, 2, 2}}};
+  const auto c5 = tb::config_from_hf_json(v5, "config.json");
+  EXPECT_EQ(c5.rotary_dim(), 12);
+  EXPECT_EQ(c5.rope_scaling.original_max_position_embeddings, 64);
+  // Errors name the field: a factor list of the wrong length, an activation we do not run.
+  auto short_list = j;
+  short_list["rope_scaling"]["short_factor"] = {1, 1};
+  EXPECT_NE(error_of(short_list).find("short_factor: must have one number per rotated pair (6)"), std::string::npos);
+  auto gelu = j;
+  gelu["hidden_act"] = "gelu";
+  EXPECT_NE(error_of(gelu).find("hidden_act"), std::string::npos);
+  auto odd = j;
+  odd["partial_rotary_factor"] = 0.3;  // 4.8 -> 4 dimensions: 2 factors expected
+  EXPECT_NE(error_of(odd).find("short_factor"), std::string::npos);
+  auto unknown = j;
+  unknown["rope_scaling"]["type"] = "dynamic";
+  EXPECT_NE(error_of(unknown).find("rope scaling \"dynamic\" is not supported"), std::string::npos);
+}
+
+TEST(LoraTargets, FusedModulesAreAdaptedWhenAnyPartIsNamed) {
+  const std::vector<std::string> qv = {"q_proj", "v_proj"};
+  // Separate projections: exactly what is named.
+  EXPECT_TRUE(tb::lora_targets_module(qv, 0, false));
+  EXPECT_FALSE(tb::lora_targets_module(qv, 1, false));
+  EXPECT_TRUE(tb::lora_targets_module(qv, 2, false));
+  // Fused (Phi-3): q or v names the whole qkv_proj (module 0); k and v do not exist alone.
+  EXPECT_TRUE(tb::lora_targets_module(qv, 0, true));
+  EXPECT_FALSE(tb::lora_targets_module(qv, 2, true));
+  EXPECT_TRUE(tb::lora_targets_module({"up_proj"}, 4, true));
+  EXPECT_FALSE(tb::lora_targets_module({"up_proj"}, 4, false));
+  EXPECT_TRUE(tb::lora_targets_module({"qkv_proj"}, 1, false));  // PEFT's fused name on a Llama: q, k, v
+  EXPECT_EQ(tb::peft_target_modules({"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "lm_head"}, true),
+            (std::vector<std::string>{"qkv_proj", "o_proj", "gate_up_proj", "down_proj", "lm_head"}));
+  EXPECT_STREQ(tb::lora_module_name(4, true), "gate_up_proj");
+  EXPECT_TRUE(tb::is_known_lora_target("gate_up_proj"));
+  EXPECT_FALSE(tb::is_known_lora_target("gate"));
 }
 
 TEST(ModelConfig, ClearErrors) {

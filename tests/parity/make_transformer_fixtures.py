@@ -2,10 +2,13 @@
 query attention, Llama with tied embeddings, Llama with llama3 rope scaling, Qwen2 with
 attention bias, Mistral, Qwen3 with per-head q/k norms and an explicit head_dim, Gemma 3 text
 with windowed and global layers, two RoPE bases, (1 + w) sandwich norms, GELU-tanh and its own
-query scale), each with a small byte-level tokenizer, and for each:
+query scale, Phi-3 with fused qkv/gate_up, LongRoPE past its pretraining length and a sliding
+window, Phi-4-mini-like with partial rotary, LongRoPE's short factors and tied embeddings), each
+with a small byte-level tokenizer, and for each:
   - fp32 CPU logits for a batch of two sequences, and for a left-padded batch (mask + positions);
   - greedy generation of 48 new tokens, with and without the KV cache, single and batched;
-  - a PEFT LoRA adapter with random non-zero B on every linear module, and the logits with it;
+  - a PEFT LoRA adapter with random non-zero B on every linear module (Phi: the fused ones), and
+    the logits with it;
   - one training step on that adapter: the causal-LM loss, the adapter's gradient norm, and the
     loss after a plain SGD step of 0.5 (train_step.json).
 For the demo GGUF: transformers' logits for a chat prompt.
@@ -13,6 +16,7 @@ The tiny Qwen3 also carries a chat template (QWEN3_TEMPLATE, tests/data/chat_tem
 the Model step and training render its chats through the Jinja engine.
 Usage: make_transformer_fixtures.py OUTDIR DEMO_GGUF QWEN3_TEMPLATE"""
 import json
+import math
 import os
 import sys
 
@@ -57,7 +61,26 @@ CONFIGS = {
                     layer_types=["sliding_attention", "full_attention", "sliding_attention"],
                     rope_parameters={"full_attention": {"rope_type": "default", "rope_theta": 1000000.0},
                                      "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}})),
+    # Phi-3.5-like: the 12-token inputs and the generations pass original_max_position_embeddings
+    # (8) from their first forward, so LongRoPE's long factors and attention factor apply
+    # throughout; the window (7) is shorter than the sequences.
+    "phi3": (transformers.Phi3Config, transformers.Phi3ForCausalLM,
+             dict(COMMON, tie_word_embeddings=False, sliding_window=7, original_max_position_embeddings=8,
+                  rope_parameters={"rope_type": "longrope", "rope_theta": 10000.0,
+                                   "short_factor": [1.0 + 0.1 * i for i in range(8)],
+                                   "long_factor": [1.5 + 0.7 * i for i in range(8)]})),
+    # Phi-4-mini-like: RoPE on 12 of 16 dimensions; everything stays within the pretraining length
+    # (64), so the short factors apply, with the attention factor of max/original = 4.
+    "phi4_mini": (transformers.Phi3Config, transformers.Phi3ForCausalLM,
+                  dict(COMMON, tie_word_embeddings=True, original_max_position_embeddings=64,
+                       partial_rotary_factor=0.75,
+                       rope_parameters={"rope_type": "longrope", "rope_theta": 10000.0, "partial_rotary_factor": 0.75,
+                                        "short_factor": [1.0 + 0.3 * i for i in range(6)],
+                                        "long_factor": [2.0 + 0.5 * i for i in range(6)]})),
 }
+# The modules PEFT adapts: every block linear (Phi-3's fused ones by their own names).
+ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+PHI_LINEAR = ["qkv_proj", "o_proj", "gate_up_proj", "down_proj"]
 # Families whose norms are more than Llama's: their norm weights are perturbed, so that a norm
 # applied as w instead of (1 + w), or to the wrong tensor, shows in the logits.
 PERTURB_NORMS = {"qwen3", "gemma3"}
@@ -111,7 +134,7 @@ for name, (config_cls, model_cls, kwargs) in CONFIGS.items():
         gen["batch"] = [g[b, 10:].tolist() for b in range(2)]
     # A PEFT adapter with random B, so that it changes the logits.
     peft_model = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, lora_dropout=0.0, init_lora_weights=False,
-        target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]))
+        target_modules=PHI_LINEAR if name.startswith("phi") else ALL_LINEAR))
     peft_model.save_pretrained(os.path.join(folder, "peft_adapter"))
     with torch.no_grad():
         logits_lora = peft_model(ids).logits
@@ -153,6 +176,15 @@ GGUF_MODELS = {
                          tie_word_embeddings=True, hidden_activation="gelu_pytorch_tanh",
                          rope_parameters={"full_attention": {"rope_type": "default", "rope_theta": 1000000.0},
                                           "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}})),
+    # Phi-3 as llama.cpp's converter writes it: fused attn_qkv and ffn_up, rope.dimension_count for
+    # partial rotary, LongRoPE's factors as the rope_factors_long/short tensors with the pretraining
+    # length and attention factor as keys (12-token inputs past the length 8: the long factors).
+    "phi3_gguf": ("phi3", gguf.MODEL_ARCH.PHI3, transformers.Phi3Config, transformers.Phi3ForCausalLM,
+                  dict(COMMON, tie_word_embeddings=False, original_max_position_embeddings=8,
+                       partial_rotary_factor=0.75,
+                       rope_parameters={"rope_type": "longrope", "rope_theta": 10000.0, "partial_rotary_factor": 0.75,
+                                        "short_factor": [1.0 + 0.3 * i for i in range(6)],
+                                        "long_factor": [2.0 + 0.5 * i for i in range(6)]})),
 }
 for name, (arch, arch_enum, config_cls, model_cls, kwargs) in GGUF_MODELS.items():
     folder = os.path.join(out, name)
@@ -171,13 +203,25 @@ for name, (arch, arch_enum, config_cls, model_cls, kwargs) in GGUF_MODELS.items(
     w.add_feed_forward_length(cfg.intermediate_size)
     w.add_head_count(cfg.num_attention_heads)
     w.add_head_count_kv(cfg.num_key_value_heads)
-    w.add_key_length(cfg.head_dim)
-    w.add_value_length(cfg.head_dim)
+    head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // cfg.num_attention_heads
+    if arch != "phi3":  # llama.cpp's Phi-3 converter writes no head size
+        w.add_key_length(head_dim)
+        w.add_value_length(head_dim)
     w.add_layer_norm_rms_eps(cfg.rms_norm_eps)
     rope = cfg.rope_parameters["full_attention"] if arch == "gemma3" else cfg.rope_parameters
     w.add_rope_freq_base(rope["rope_theta"])
     if arch == "gemma3":
         w.add_sliding_window(cfg.sliding_window)
+    if arch == "phi3":
+        rotary = int(head_dim * rope["partial_rotary_factor"])
+        original = cfg.original_max_position_embeddings
+        scale = cfg.max_position_embeddings / original
+        w.add_rope_dimension_count(rotary)
+        w.add_sliding_window(0)  # the converter's spelling of "no window"
+        w.add_rope_scaling_orig_ctx_len(original)
+        w.add_rope_scaling_attn_factors(math.sqrt(1 + math.log(scale) / math.log(original)) if scale > 1 else 1.0)
+        w.add_tensor("rope_factors_long.weight", np.array(rope["long_factor"], dtype=np.float32))
+        w.add_tensor("rope_factors_short.weight", np.array(rope["short_factor"], dtype=np.float32))
     w.add_tokenizer_model("gpt2")
     w.add_tokenizer_pre("default")
     padding = [f"[PAD{i}]" for i in range(len(vocab_by_id), cfg.vocab_size)]
@@ -200,10 +244,13 @@ for name, (arch, arch_enum, config_cls, model_cls, kwargs) in GGUF_MODELS.items(
     w.close()
     with torch.no_grad():
         logits = model(ids).logits
-        via_gguf = transformers.AutoModelForCausalLM.from_pretrained(folder, gguf_file="model.gguf",
-                                                                     dtype=torch.float32).eval()
-        err = float((via_gguf(ids).logits - logits).abs().max() / logits.abs().max())
-    assert err < 1e-4, f"{name}: transformers' GGUF load differs from the HF folder by {err}"
+        if arch == "phi3":
+            err = None  # transformers' GGUF loader reads no LongRoPE factors: the folder is the reference
+        else:
+            via_gguf = transformers.AutoModelForCausalLM.from_pretrained(folder, gguf_file="model.gguf",
+                                                                         dtype=torch.float32).eval()
+            err = float((via_gguf(ids).logits - logits).abs().max() / logits.abs().max())
+            assert err < 1e-4, f"{name}: transformers' GGUF load differs from the HF folder by {err}"
     save_file({"ids": ids, "logits": logits}, os.path.join(folder, "reference.safetensors"))
     summary[name] = err
 

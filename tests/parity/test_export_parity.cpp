@@ -60,7 +60,8 @@ class ExportParity : public ::testing::Test {
 
 TEST_F(ExportParity, OurAdapterLoadsInPeftAndMergedExportInTransformers) {
   torch::NoGradGuard no_grad;
-  for (const char* name : {"llama_gqa", "qwen2_bias", "llama_tied", "qwen3", "gemma3"}) {
+  // Phi-3's adapter names the separate parts; it adapts, and PEFT loads, the fused matrices.
+  for (const char* name : {"llama_gqa", "qwen2_bias", "llama_tied", "qwen3", "gemma3", "phi3", "phi4_mini"}) {
     SCOPED_TRACE(name);
     const auto model = tb::Model::load(kFixtures / name);
     const auto adapter = random_adapter(*model, {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"});

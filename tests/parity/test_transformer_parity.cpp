@@ -1,10 +1,11 @@
 // The decoder against transformers on the same files (fp32, CPU): logits within 1e-4 relative
-// for seven tiny random configurations (grouped-query attention, tied embeddings, llama3 rope
-// scaling, Qwen2 attention bias, Mistral, Qwen3, Gemma 3 text), also for a left-padded batch;
+// for nine tiny random configurations (grouped-query attention, tied embeddings, llama3 rope
+// scaling, Qwen2 attention bias, Mistral, Qwen3, Gemma 3 text, Phi-3 with LongRoPE's long factors
+// and a window, Phi-4-mini-like with partial rotary), also for a left-padded batch;
 // greedy generation of 48 tokens identical with and without the KV cache and in a batch of two
 // prompts of different lengths; a PEFT adapter with random B loads and gives PEFT's logits, and
 // one training step through it gives PEFT's loss, gradient norm and loss after the step; Qwen3
-// and Gemma 3 GGUF files give the logits of the folders they were written from; the demo GGUF's
+// Gemma 3 and Phi-3 GGUF files give the logits of the folders they were written from; the demo GGUF's
 // logits within 1e-3 of transformers' and a coherent chat answer.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -25,7 +26,8 @@ namespace {
 
 namespace fs = std::filesystem;
 const fs::path kOut = fs::path(tb_test::parity_out()) / "transformer";
-const char* const kModels[] = {"llama_gqa", "llama_tied", "llama3_rope", "qwen2_bias", "mistral", "qwen3", "gemma3"};
+const char* const kModels[] = {"llama_gqa", "llama_tied", "llama3_rope", "qwen2_bias", "mistral",
+                               "qwen3",     "gemma3",     "phi3",        "phi4_mini"};
 
 double relative_error(const torch::Tensor& got, const torch::Tensor& want) {
   return ((got.to(torch::kFloat64) - want.to(torch::kFloat64)).abs().max() / want.abs().max().to(torch::kFloat64))
@@ -125,6 +127,8 @@ TEST(TransformerParity, OneLoraTrainingStepMatchesPeft) {
     const double grad_norm = std::sqrt(sq);
     EXPECT_NEAR(loss.item<double>(), want["loss"].get<double>(), 1e-5);
     EXPECT_NEAR(grad_norm / want["grad_norm"].get<double>(), 1.0, 1e-4);
+    std::cout << name << ": loss " << loss.item<double>() - want["loss"].get<double>() << " off, gradient norm "
+              << grad_norm / want["grad_norm"].get<double>() - 1 << " relative\n";
     {
       torch::NoGradGuard no_grad;
       for (auto& p : params) p.sub_(p.grad() * want["lr"].get<double>());
@@ -135,12 +139,12 @@ TEST(TransformerParity, OneLoraTrainingStepMatchesPeft) {
   }
 }
 
-// Qwen3 and Gemma 3 GGUF files written as llama.cpp writes them (Gemma's norms as 1 + w, its
-// layer pattern and query scale as llama.cpp assumes): the logits of the HF folder they were
-// written from.
-TEST(TransformerParity, Qwen3AndGemma3GgufFiles) {
+// Qwen3, Gemma 3 and Phi-3 GGUF files written as llama.cpp writes them (Gemma's norms as 1 + w,
+// its layer pattern and query scale as llama.cpp assumes; Phi-3's fused tensors, partial rotary
+// and LongRoPE factor tensors): the logits of the HF folder they were written from.
+TEST(TransformerParity, FamilyGgufFilesGiveTheirFoldersLogits) {
   torch::NoGradGuard no_grad;
-  for (const char* name : {"qwen3_gguf", "gemma3_gguf"}) {
+  for (const char* name : {"qwen3_gguf", "gemma3_gguf", "phi3_gguf"}) {
     SCOPED_TRACE(name);
     const auto model = tb::Model::load(kOut / name / "model.gguf");
     const tb::SafetensorsFile ref(kOut / name / "reference.safetensors");

@@ -21,7 +21,7 @@ class TestModelPage : public QObject {
  private Q_SLOTS:
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
-  // The tiny Llama, Qwen3 and Gemma 3: facts from the worker, the family's differences, the
+  // The tiny Llama, Qwen3, Gemma 3 and Phi-4-mini-like Phi-3: facts from the worker, the family's differences, the
   // project remembers the model, and the test prompt answers without stalling the window.
   void tinyModelFactsAndAnswer_data() {
     QTest::addColumn<QString>("folder");
@@ -37,6 +37,11 @@ class TestModelPage : public QObject {
                                              "Chat preview: <|im_start|>user ⏎ What is the capital of France?<|im_end|>");
     QTest::newRow("gemma3") << QStringLiteral("gemma3") << QStringLiteral("gemma3")
                             << QStringLiteral("Gemma 3: 2 of 3 layers see the last 5 tokens (RoPE base 10000)") << none;
+    QTest::newRow("phi4_mini") << QStringLiteral("phi4_mini") << QStringLiteral("phi3")
+                               << QStringLiteral("Phi-3: queries, keys and values come from one fused matrix, as do the "
+                                                 "MLP's gate and up; RoPE turns 12 of each head's 16 dimensions; "
+                                                 "LongRoPE: short factors up to 64 tokens, long factors beyond, up to 256")
+                               << none;
   }
 
   void tinyModelFactsAndAnswer() {
