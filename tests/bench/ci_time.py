@@ -135,7 +135,11 @@ def main():
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone if not a.from_log else a.repo,
                             capture_output=True, text=True).stdout.strip()
 
-    # 1. The run, as CI runs it, with ccache's counters from zero.
+    # 1. The run, as CI runs it, with ccache's counters from zero. Whether the set-up existed
+    #    before (the venv) is noted for the summary: a brand-new machine also installs it.
+    home = os.environ.get("TUNEBENCH_HOME", os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
+                                                        "tunebench"))
+    had_venv = os.path.isdir(os.environ.get("TUNEBENCH_VENV", os.path.join(home, "venv")))
     if a.from_log:  # ccache's counters as they are now: zeroed by the run that wrote the log
         rc, cache, lines = 0, ccache_stats(), read_log(a.from_log)
         total = lines[-1][0] if lines else 0.0
@@ -156,9 +160,15 @@ def main():
     w.append("# CI time, measured")
     w.append("")
     source = f"the log {a.from_log}" if a.from_log else f"a fresh clone of {commit}"
+    if cache is not None and cache[0] == 0 and not had_venv:
+        machine = ("a brand-new set-up: no venv, demo model or parity fixtures, and an empty compiler cache "
+                   "(setup.sh installed them; no compilation hit)")
+    elif cache is not None and cache[0] == 0:
+        machine = "an empty compiler cache (no compilation hit) but the venv, demo model and parity fixtures in place"
+    else:
+        machine = "a machine that had built the project before (ccache, venv, demo model and parity fixtures in place)"
     w.append(f"Written by `tests/bench/ci_time.py` (rerun it the same way): {source}, `.ci/run` "
-             f"with CI=true, on a machine with {os.cpu_count()} CPU threads that had built the project before "
-             f"(ccache, venv, demo model and parity fixtures in place). "
+             f"with CI=true, {os.cpu_count()} CPU threads, on {machine}. "
              f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.")
     w.append("")
     w.append(f"**{minutes(total)}** in all, exit {rc}" + (f"; failed: {', '.join(failed)}" if failed else "") + ".")
