@@ -28,13 +28,9 @@ tb::ModelConfig tiny(bool tied, bool bias) {
   return c;
 }
 
-TEST(Trainable, FreezeTopBlocksGetsGradientsOnlyThere) {
-  const auto c = tiny(false, true);
-  auto w = tb::random_weights(c, 1, 0.2);
-  const auto names = tb::freeze_trainable_names(c, {1, false, true, false});
-  // Top block: 9 tensors + 3 biases; final norm; lm_head.
-  EXPECT_EQ(names.size(), 9u + 3u + 1u + 1u);
-  const auto params = tb::set_trainable(w, c, names);
+// One forward and backward pass on random ids: exactly the tensors in `names` get gradients.
+void expect_gradients_only_on(const tb::ModelConfig& c, const tb::TransformerWeights& w,
+                              const std::vector<std::string>& names) {
   const auto ids = torch::randint(0, 64, {2, 5}, torch::kInt64);
   const auto pos = torch::arange(5, torch::kInt64).unsqueeze(0).expand({2, 5}).contiguous();
   const auto logits = tb::transformer_forward(c, w, tb::rope_inverse_frequencies(c), ids, pos, {});
@@ -43,6 +39,16 @@ TEST(Trainable, FreezeTopBlocksGetsGradientsOnlyThere) {
   for (const auto& [name, t] : w.to_map(c)) {
     EXPECT_EQ(t.grad().defined(), chosen.count(name) == 1) << name;
   }
+}
+
+TEST(Trainable, FreezeTopBlocksGetsGradientsOnlyThere) {
+  const auto c = tiny(false, true);
+  auto w = tb::random_weights(c, 1, 0.2);
+  const auto names = tb::freeze_trainable_names(c, {1, false, true, false});
+  // Top block: 9 tensors + 3 biases; final norm; lm_head.
+  EXPECT_EQ(names.size(), 9u + 3u + 1u + 1u);
+  const auto params = tb::set_trainable(w, c, names);
+  expect_gradients_only_on(c, w, names);
   EXPECT_EQ(params.size(), names.size());
 }
 
@@ -72,14 +78,7 @@ TEST(Trainable, FusedProjectionsTrainWhole) {
   EXPECT_NE(std::find(names.begin(), names.end(), "model.layers.2.self_attn.qkv_proj.weight"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "model.layers.2.mlp.gate_up_proj.weight"), names.end());
   const auto params = tb::set_trainable(w, c, names);
-  const auto ids = torch::randint(0, 64, {2, 5}, torch::kInt64);
-  const auto pos = torch::arange(5, torch::kInt64).unsqueeze(0).expand({2, 5}).contiguous();
-  const auto logits = tb::transformer_forward(c, w, tb::rope_inverse_frequencies(c), ids, pos, {});
-  logits.logsumexp(-1).sum().backward();
-  const std::set<std::string> chosen(names.begin(), names.end());
-  for (const auto& [name, t] : w.to_map(c)) {
-    EXPECT_EQ(t.grad().defined(), chosen.count(name) == 1) << name;
-  }
+  expect_gradients_only_on(c, w, names);
   // Every row of the fused matrices gets a gradient: queries, keys and values; gate and up.
   const auto& top = w.layers[2];
   EXPECT_GT(top.q.grad().abs().sum(1).min().item<double>(), 0.0);
