@@ -15,10 +15,25 @@
 #include "core/data/dataset_format.h"
 #include "core/data/dataset_reader.h"
 
+namespace {
+
+// The input file, one per process, removed when the fuzzer exits (libFuzzer returns through
+// exit(), which runs this destructor; a crash leaves it for the artifact's sake).
+struct InputFile {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("fuzz_jsonl_" + std::to_string(::getpid()) + ".data");
+  ~InputFile() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static const std::filesystem::path file =
-      std::filesystem::temp_directory_path() / ("fuzz_jsonl_" + std::to_string(::getpid()) + ".data");
+  static const InputFile input;
+  const std::filesystem::path& file = input.path;
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data + 1), static_cast<std::streamsize>(size - 1));
