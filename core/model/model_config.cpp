@@ -254,6 +254,14 @@ void ModelConfig::validate(const std::string& source) const {
   need(head_dim > 0 && head_dim % 2 == 0, "head_dim", "must be positive and even (for RoPE)");
   need(rms_norm_eps > 0, "rms_norm_eps", "must be positive");
   need(rope_theta > 0, "rope_theta", "must be positive");
+  // 2. Sizes no real model has (a damaged file): parameter_count() would overflow past about
+  //    9.2e18, and nothing of more than 10^15 parameters can be loaded anyway.
+  const double C = static_cast<double>(hidden_size), F = static_cast<double>(intermediate_size);
+  const double D = static_cast<double>(head_dim), H = static_cast<double>(num_heads);
+  const double Hkv = static_cast<double>(num_kv_heads), V = static_cast<double>(vocab_size);
+  const double block = 2 * C * H * D + 2 * C * Hkv * D + (H + 2 * Hkv) * D + 3 * C * F + 4 * C + 2 * D;
+  need(static_cast<double>(num_layers) * block + 2 * V * C + C < 1e15, "sizes",
+       "these sizes give more than 10^15 parameters; is the file damaged?");
   need(rotary_dim() > 0 && rotary_dim() % 2 == 0, "partial_rotary_factor",
        "must leave a positive, even number of rotated dimensions per head");
   if (rope_scaling.type == RopeScalingType::LongRope) {

@@ -206,6 +206,10 @@ TEST(ModelConfig, ClearErrors) {
   wrong_type["vocab_size"] = "many";
   EXPECT_NE(error_of(wrong_type).find("vocab_size: must be an integer"), std::string::npos);
   EXPECT_NE(error_of(nlohmann::json::array()).find("must be a JSON object"), std::string::npos);
+  // Found by fuzz_model_config: sizes whose parameter count overflows 64 bits.
+  auto huge = base("Qwen2ForCausalLM");
+  huge["num_hidden_layers"] = 244444444444444444;
+  EXPECT_NE(error_of(huge).find("sizes: these sizes give more than 10^15 parameters"), std::string::npos);
 }
 
 }  // namespace
